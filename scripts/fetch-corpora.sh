@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the image corpora used by training and benchmarks, by package name (npm + Debian).
+# Idempotent; everything lands in ignored folders or system paths.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d bench/corpora/node_modules/@iconify-json/twemoji ]; then
+  npm ci --prefix bench/corpora --ignore-scripts --no-audit --no-fund
+fi
+if [ ! -d /usr/share/openclipart ] || [ ! -d /usr/share/tuxpaint/stamps ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openclipart-svg tuxpaint-stamps-default >/dev/null
+fi
