@@ -1,0 +1,90 @@
+/**
+ * Files and strokes -> embeddings, in this process: decode (sharp) + preprocess + encode (onnxruntime).
+ * The extension runs this inside the encoder worker process (src/worker/); the CLI and the
+ * benchmarks run it directly. Same code path everywhere.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import { imageToRgb, MAX_INPUT_PIXELS } from './decode';
+import { createEncoder, Encoder, EncoderOptions } from './encoder';
+import { loadModelInfo } from './model';
+import { rgbToTensor, sketchTensor, Stroke } from './preprocess';
+
+export type EmbedResult =
+  | { ok: true; vector: Float32Array; hash: string; size: number }
+  | { ok: false; error: string };
+
+export interface ImageLimits {
+  maxInputPixels?: number;
+  maxFileBytes?: number;
+}
+
+export class Embedder {
+  private constructor(readonly encoder: Encoder) {}
+
+  static async create(modelDir: string, opts: EncoderOptions = {}): Promise<Embedder> {
+    return new Embedder(await createEncoder(loadModelInfo(modelDir), opts));
+  }
+
+  get provider(): string { return this.encoder.provider; }
+  get modelId(): string { return this.encoder.model.id; }
+  get dim(): number { return this.encoder.dim; }
+
+  async embedStrokes(strokes: Stroke[]): Promise<Float32Array> {
+    const [v] = await this.encoder.embed('sketch', [sketchTensor(strokes)]);
+    return v;
+  }
+
+  async embedSketchTensors(tensors: Float32Array[]): Promise<Float32Array[]> {
+    return this.encoder.embed('sketch', tensors);
+  }
+
+  /**
+   * Embed image files with the image encoder (or, with as='sketch', a raster sketch with the
+   * sketch encoder). Each file fails on its own: a bad file never fails the batch.
+   */
+  async embedFiles(paths: string[], limits: ImageLimits = {}, as: 'image' | 'sketch' = 'image'): Promise<EmbedResult[]> {
+    const results: EmbedResult[] = new Array(paths.length);
+    const tensors: Float32Array[] = [];
+    const slots: number[] = [];
+    const meta: { hash: string; size: number }[] = [];
+    await Promise.all(paths.map(async (p, i) => {
+      try {
+        const bytes = await readLimited(p, limits.maxFileBytes);
+        const rgb = await imageToRgb(bytes, { maxInputPixels: limits.maxInputPixels ?? MAX_INPUT_PIXELS });
+        tensors.push(rgbToTensor(rgb));
+        slots.push(i);
+        meta.push({ hash: crypto.createHash('sha1').update(bytes).digest('hex'), size: bytes.length });
+      } catch (e) {
+        results[i] = { ok: false, error: describeError(e) };
+      }
+    }));
+    if (tensors.length > 0) {
+      const vecs = await this.encoder.embed(as, tensors);
+      vecs.forEach((v, j) => { results[slots[j]] = { ok: true, vector: v, ...meta[j] }; });
+    }
+    return results;
+  }
+
+  async dispose(): Promise<void> { await this.encoder.dispose(); }
+}
+
+async function readLimited(p: string, maxBytes?: number): Promise<Buffer> {
+  const st = await fs.promises.stat(p);
+  if (!st.isFile()) throw new Error('not a regular file');
+  if (st.size === 0) throw new Error('empty file');
+  if (maxBytes !== undefined && st.size > maxBytes) {
+    throw new Error(`file is ${(st.size / 1e6).toFixed(1)} MB, over the ${(maxBytes / 1e6).toFixed(0)} MB limit`);
+  }
+  return fs.promises.readFile(p);
+}
+
+/** A one-line reason for a failed file, without stack traces. */
+export function describeError(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/pixel limit/i.test(msg)) return 'image dimensions exceed the pixel limit (possible decompression bomb)';
+  if (/unsupported image format/i.test(msg)) return 'not a supported image format';
+  if (/ENOENT/.test(msg)) return 'file no longer exists';
+  if (/EACCES|EPERM/.test(msg)) return 'permission denied';
+  return msg.split('\n')[0].slice(0, 300);
+}

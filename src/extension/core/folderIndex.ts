@@ -1,0 +1,226 @@
+/**
+ * The index of one folder: entries + vectors in memory, persisted with indexStore, kept equal to
+ * the files on disk by `reconcile` (full scan diff: only new or changed size/mtime files are
+ * encoded) and by `updateFiles` / `removeFiles` (file watcher events).
+ */
+import * as path from 'path';
+import { EntryMeta, IndexLoadError, readIndexFile, SkippedFile, writeIndexFile } from './indexStore';
+import { ScannedFile, scanFolder, ScanOptions } from './scan';
+import { Hit, VectorMatrix } from './vectorIndex';
+import type { EmbedResult } from './embedder';
+
+/** What encodes files for the index (the in-process Embedder, or the worker-process client). */
+export interface FileEncoder {
+  readonly modelId: string;
+  readonly dim: number;
+  embedFiles(absPaths: string[]): Promise<EmbedResult[]>;
+}
+
+export interface CancelToken { readonly cancelled: boolean }
+export interface Progress { done: number; total: number }
+
+export interface FolderIndexOptions extends ScanOptions {
+  batchSize?: number;
+  preprocessVersion: number;
+  /** Persist at most this often during long runs (ms). */
+  saveEveryMs?: number;
+  /** Called between batches; may wait (e.g. while the user draws). */
+  between?: () => Promise<void>;
+  log?: (line: string) => void;
+}
+
+export interface SearchHit { path: string; abs: string; score: number }
+
+export class FolderIndex {
+  private entries: EntryMeta[] = [];
+  private rowOf = new Map<string, number>();
+  private vectors: VectorMatrix;
+  private skipped = new Map<string, string>();
+  private dirty = false;
+  private lastSave = 0;
+
+  constructor(
+    readonly root: string,
+    readonly storeFile: string,
+    private readonly encoder: FileEncoder,
+    private readonly opts: FolderIndexOptions,
+  ) {
+    this.vectors = new VectorMatrix(encoder.dim);
+  }
+
+  get size(): number { return this.entries.length; }
+  get skippedFiles(): SkippedFile[] { return [...this.skipped].map(([p, reason]) => ({ path: p, reason })); }
+  listEntries(): readonly EntryMeta[] { return this.entries; }
+  vectorOf(rel: string): Float32Array | undefined {
+    const r = this.rowOf.get(rel);
+    return r === undefined ? undefined : this.vectors.get(r);
+  }
+
+  /** Load from disk. Returns a message if the stored index was unusable and set aside. */
+  async load(): Promise<string | undefined> {
+    let stored;
+    try {
+      stored = await readIndexFile(this.storeFile);
+    } catch (e) {
+      const why = e instanceof IndexLoadError ? e.message : `cannot read index: ${(e as Error).message}`;
+      return `${why}; it was set aside and the folder will be re-indexed`;
+    }
+    if (!stored) return undefined;
+    if (stored.modelId !== this.encoder.modelId || stored.preprocessVersion !== this.opts.preprocessVersion || stored.dim !== this.encoder.dim) {
+      return 'the model or preprocessing changed; re-encoding every image';
+    }
+    this.entries = [];
+    this.rowOf.clear();
+    this.vectors = new VectorMatrix(stored.dim, stored.entries.length);
+    stored.entries.forEach((e, i) => this.put(e, stored!.vectors.subarray(i * stored!.dim, (i + 1) * stored!.dim)));
+    for (const s of stored.skipped) this.skipped.set(s.path, s.reason);
+    return undefined;
+  }
+
+  async save(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.lastSave = Date.now();
+    await writeIndexFile(this.storeFile, {
+      modelId: this.encoder.modelId, preprocessVersion: this.opts.preprocessVersion, dim: this.encoder.dim,
+      entries: this.entries, vectors: this.vectors.raw(), skipped: this.skippedFiles,
+    });
+  }
+
+  /** Make the index equal to the folder: drop vanished files, encode new or changed ones. */
+  async reconcile(onProgress?: (p: Progress) => void, token?: CancelToken): Promise<{ added: number; removed: number; failed: number }> {
+    const scan = await scanFolder(this.root, this.opts);
+    const onDisk = new Map(scan.files.map((f) => [f.rel, f]));
+    let removed = 0;
+    for (const e of [...this.entries]) {
+      if (!onDisk.has(e.path)) { this.remove(e.path); removed++; }
+    }
+    for (const p of [...this.skipped.keys()]) if (!onDisk.has(p)) this.skipped.delete(p);
+    for (const s of scan.skipped) this.skipped.set(s.path, s.reason);
+    const todo = scan.files.filter((f) => {
+      const r = this.rowOf.get(f.rel);
+      if (r === undefined) return !this.skipped.has(f.rel) || this.skippedStale(f);
+      const e = this.entries[r];
+      return e.size !== f.size || e.mtimeMs !== f.mtimeMs;
+    });
+    const res = await this.encodeFiles(todo, onProgress, token);
+    this.dirty ||= removed > 0;
+    await this.save();
+    return { added: res.added, removed, failed: res.failed };
+  }
+
+  /** Files created or changed (watcher). Paths are absolute. */
+  async updateFiles(absPaths: string[]): Promise<void> {
+    const files: ScannedFile[] = [];
+    const { stat } = await import('fs/promises');
+    const { makeMatcher } = await import('./scan');
+    const m = makeMatcher(this.opts);
+    for (const abs of absPaths) {
+      const rel = this.relOf(abs);
+      if (rel === undefined) continue;
+      try {
+        const st = await stat(abs);
+        if (!st.isFile()) continue;
+        if (!m.included(rel)) { this.remove(rel); continue; }
+        if (this.opts.maxFileBytes !== undefined && st.size > this.opts.maxFileBytes) {
+          this.remove(rel);
+          this.skipped.set(rel, `larger than ${(this.opts.maxFileBytes / 1e6).toFixed(0)} MB`);
+          continue;
+        }
+        files.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs });
+      } catch {
+        this.remove(rel);
+      }
+    }
+    await this.encodeFiles(files);
+    await this.save();
+  }
+
+  /** Files (or folders) deleted (watcher). Paths are absolute. */
+  async removeFiles(absPaths: string[]): Promise<void> {
+    for (const abs of absPaths) {
+      const rel = this.relOf(abs);
+      if (rel === undefined) continue;
+      if (rel === '') { for (const e of [...this.entries]) this.remove(e.path); continue; }
+      if (this.rowOf.has(rel)) this.remove(rel);
+      const prefix = rel + '/';
+      for (const e of [...this.entries]) if (e.path.startsWith(prefix)) this.remove(e.path);
+      for (const p of [...this.skipped.keys()]) if (p === rel || p.startsWith(prefix)) this.skipped.delete(p);
+    }
+    await this.save();
+  }
+
+  search(q: Float32Array, k: number): SearchHit[] {
+    return this.vectors.topK(q, k).map((h: Hit) => {
+      const e = this.entries[h.row];
+      return { path: e.path, abs: path.join(this.root, e.path), score: h.score };
+    });
+  }
+
+  relOf(abs: string): string | undefined {
+    const rel = path.relative(this.root, abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  private skippedStale(_f: ScannedFile): boolean {
+    // A skipped file is retried by reconcile only when it changed; we don't keep its old stat,
+    // so retry on every full reconcile (cheap: failures are rare).
+    return true;
+  }
+
+  private async encodeFiles(files: ScannedFile[], onProgress?: (p: Progress) => void, token?: CancelToken): Promise<{ added: number; failed: number }> {
+    const batch = this.opts.batchSize ?? 16;
+    let added = 0, failed = 0;
+    onProgress?.({ done: 0, total: files.length });
+    for (let i = 0; i < files.length; i += batch) {
+      if (token?.cancelled) break;
+      await this.opts.between?.();
+      const chunk = files.slice(i, i + batch);
+      const results = await this.encoder.embedFiles(chunk.map((f) => f.abs));
+      chunk.forEach((f, j) => {
+        const r = results[j];
+        if (r && r.ok) {
+          this.skipped.delete(f.rel);
+          this.put({ path: f.rel, size: f.size, mtimeMs: f.mtimeMs, hash: r.hash }, r.vector);
+          added++;
+        } else {
+          this.remove(f.rel);
+          this.skipped.set(f.rel, r ? r.error : 'no result');
+          this.opts.log?.(`skipped ${f.rel}: ${r ? r.error : 'no result'}`);
+          failed++;
+        }
+      });
+      this.dirty = true;
+      onProgress?.({ done: Math.min(files.length, i + batch), total: files.length });
+      if (Date.now() - this.lastSave > (this.opts.saveEveryMs ?? 5000)) await this.save();
+    }
+    return { added, failed };
+  }
+
+  private put(e: EntryMeta, v: Float32Array): void {
+    const r = this.rowOf.get(e.path);
+    if (r !== undefined) {
+      this.entries[r] = e;
+      this.vectors.set(r, v);
+    } else {
+      this.rowOf.set(e.path, this.vectors.push(v));
+      this.entries.push(e);
+    }
+    this.dirty = true;
+  }
+
+  private remove(rel: string): void {
+    const r = this.rowOf.get(rel);
+    if (r === undefined) return;
+    const moved = this.vectors.swapRemove(r);
+    this.rowOf.delete(rel);
+    if (moved >= 0) {
+      const e = this.entries[moved];
+      this.entries[r] = e;
+      this.rowOf.set(e.path, r);
+    }
+    this.entries.pop();
+    this.dirty = true;
+  }
+}
