@@ -8,7 +8,7 @@
  * - Fitted (aspect preserved) into INPUT_SIZE x INPUT_SIZE, padded with white, sRGB, 3 channels.
  */
 import sharp from 'sharp';
-import { INPUT_SIZE } from './preprocess';
+import { INPUT_SIZE, SKETCH_MARGIN } from './preprocess';
 
 export const MAX_INPUT_PIXELS = 100_000_000; // decompression-bomb cap (sharp's limitInputPixels)
 
@@ -39,4 +39,41 @@ export async function imageToRgb(input: string | Buffer, opts: DecodeOptions = {
     .toColourspace('srgb')
     .raw()
     .toBuffer();
+}
+
+/**
+ * A raster sketch (dark strokes on light paper, any framing) -> RGB framed like rasterizeStrokes:
+ * trimmed to the ink, fitted into INPUT_SIZE - 2 * SKETCH_MARGIN, centred on white.
+ */
+export async function sketchImageToRgb(input: string | Buffer, opts: DecodeOptions = {}): Promise<Buffer> {
+  const size = opts.size ?? INPUT_SIZE;
+  const inner = size - 2 * SKETCH_MARGIN;
+  const rgb = await imageToRgb(input, { ...opts, size: 512 });
+  let img = sharp(rgb, { raw: { width: 512, height: 512, channels: 3 } });
+  try {
+    const trimmed = await img.trim({ background: '#ffffff', threshold: 40 }).png().toBuffer();
+    img = sharp(trimmed);
+  } catch {
+    // blank page: nothing to trim
+    img = sharp(rgb, { raw: { width: 512, height: 512, channels: 3 } });
+  }
+  return img
+    .resize(inner, inner, { fit: 'contain', background: '#ffffff', kernel: 'lanczos3' })
+    .extend({ top: SKETCH_MARGIN, bottom: SKETCH_MARGIN, left: SKETCH_MARGIN, right: SKETCH_MARGIN, background: '#ffffff' })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+}
+
+/** Heuristic: mostly light paper with a little dark, unsaturated ink = a sketch, not a picture. */
+export function looksLikeSketch(rgb: Uint8Array): boolean {
+  let ink = 0, colourful = 0;
+  const n = rgb.length / 3;
+  for (let i = 0; i < n; i++) {
+    const r = rgb[3 * i], g = rgb[3 * i + 1], b = rgb[3 * i + 2];
+    const max = Math.max(r, g, b), min = Math.min(r, g, b);
+    if (max - min > 60) colourful++;
+    if (max < 160) ink++;
+  }
+  return colourful / n < 0.02 && ink / n > 0.003 && ink / n < 0.3;
 }

@@ -5,7 +5,7 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import { imageToRgb, MAX_INPUT_PIXELS } from './decode';
+import { imageToRgb, MAX_INPUT_PIXELS, sketchImageToRgb } from './decode';
 import { createEncoder, Encoder, EncoderOptions } from './encoder';
 import { loadModelInfo } from './model';
 import { rgbToTensor, sketchTensor, Stroke } from './preprocess';
@@ -51,7 +51,8 @@ export class Embedder {
     await Promise.all(paths.map(async (p, i) => {
       try {
         const bytes = await readLimited(p, limits.maxFileBytes);
-        const rgb = await imageToRgb(bytes, { maxInputPixels: limits.maxInputPixels ?? MAX_INPUT_PIXELS });
+        const decode = as === 'sketch' ? sketchImageToRgb : imageToRgb;
+        const rgb = await decode(bytes, { maxInputPixels: limits.maxInputPixels ?? MAX_INPUT_PIXELS });
         tensors.push(rgbToTensor(rgb));
         slots.push(i);
         meta.push({ hash: crypto.createHash('sha1').update(bytes).digest('hex'), size: bytes.length });

@@ -1,0 +1,194 @@
+/**
+ * sketch-search: the command-line face of the same core the extension uses.
+ *   sketch-search index DIR [--db FILE]
+ *   sketch-search query --db FILE --sketch PATH [--top N] [--json]
+ *   sketch-search embed --as sketch|image [--out FILE] PATH...
+ * Common: --model DIR (default: the shipped models/), --provider auto|cpu|cuda|dml|coreml|webgpu.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Embedder } from '../extension/core/embedder';
+import type { ProviderSetting } from '../extension/core/encoder';
+import { FolderIndex } from '../extension/core/folderIndex';
+import { defaultModelDir } from '../extension/core/model';
+import { PREPROCESS_VERSION } from '../extension/core/preprocess';
+import { readQueryFile } from '../extension/core/queryInput';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../extension/core/scan';
+
+const USAGE = `usage:
+  sketch-search index DIR [--db FILE]
+  sketch-search query --db FILE --sketch PATH [--top N] [--json]
+  sketch-search embed --as sketch|image [--out FILE] PATH...
+options: --model DIR  --provider auto|cpu|cuda|dml|coreml|webgpu`;
+
+class UsageError extends Error {}
+
+interface Args { positional: string[]; flags: Map<string, string | true> }
+
+function parseArgs(argv: string[]): Args {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  const valued = new Set(['--db', '--sketch', '--top', '--as', '--out', '--model', '--provider']);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') { positional.push(...argv.slice(i + 1)); break; }
+    if (a.startsWith('--')) {
+      const [k, v] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+      if (valued.has(k)) {
+        const val = v ?? argv[++i];
+        if (val === undefined) throw new UsageError(`${k} needs a value`);
+        flags.set(k, val);
+      } else if (k === '--json' || k === '--help' || k === '--quiet') flags.set(k, true);
+      else throw new UsageError(`unknown option ${k}`);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function str(a: Args, k: string): string | undefined {
+  const v = a.flags.get(k);
+  return typeof v === 'string' ? v : undefined;
+}
+
+async function makeEmbedder(a: Args): Promise<Embedder> {
+  const provider = (str(a, '--provider') ?? 'cpu') as ProviderSetting;
+  if (!['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'].includes(provider)) throw new UsageError(`unknown provider ${provider}`);
+  return Embedder.create(str(a, '--model') ?? defaultModelDir(), { provider });
+}
+
+function defaultDb(dir: string): string {
+  return path.join(dir, '.sketch-search', 'index.sksidx');
+}
+
+async function cmdIndex(a: Args): Promise<number> {
+  const dir = a.positional[1];
+  if (!dir) throw new UsageError('index needs a DIR');
+  const st = await fs.promises.stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new Error(`${dir}: not a directory`);
+  const db = str(a, '--db') ?? defaultDb(dir);
+  const embedder = await makeEmbedder(a);
+  try {
+    const ix = new FolderIndex(path.resolve(dir), path.resolve(db), embedder, {
+      preprocessVersion: PREPROCESS_VERSION, include: DEFAULT_INCLUDE, exclude: [...DEFAULT_EXCLUDE, '**/.sketch-search/**'], batchSize: 16,
+    });
+    const note = await ix.load();
+    if (note) process.stderr.write(`note: ${note}\n`);
+    const t0 = Date.now();
+    let lastPrint = 0;
+    const res = await ix.reconcile((p) => {
+      if (process.stderr.isTTY && Date.now() - lastPrint > 200) { lastPrint = Date.now(); process.stderr.write(`\rindexing ${p.done}/${p.total}`); }
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    for (const s of ix.skippedFiles) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);
+    process.stdout.write(`${ix.size} images indexed in ${db} (+${res.added} -${res.removed}, ${res.failed} skipped, ${((Date.now() - t0) / 1000).toFixed(1)} s, provider ${embedder.provider})\n`);
+    return 0;
+  } finally {
+    await embedder.dispose();
+  }
+}
+
+async function cmdQuery(a: Args): Promise<number> {
+  const db = str(a, '--db');
+  const sketch = str(a, '--sketch');
+  if (!db || !sketch) throw new UsageError('query needs --db FILE and --sketch PATH');
+  const topRaw = str(a, '--top') ?? '10';
+  const top = Number(topRaw);
+  if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer, got ${topRaw}`);
+  if (!fs.existsSync(db)) throw new Error(`${db}: no such index (run "sketch-search index DIR --db ${db}" first)`);
+  const embedder = await makeEmbedder(a);
+  try {
+    const q = await readQueryFile(sketch);
+    let vec: Float32Array;
+    if (q.kind === 'strokes') vec = await embedder.embedStrokes(q.strokes);
+    else {
+      const [r] = await embedder.embedFiles([q.path], {}, 'sketch');
+      if (!r.ok) throw new Error(`${sketch}: ${r.error}`);
+      vec = r.vector;
+    }
+    const { readIndexFile } = await import('../extension/core/indexStore');
+    const stored = await readIndexFile(db);
+    if (!stored) throw new Error(`${db}: no such index`);
+    if (stored.modelId !== embedder.modelId) throw new Error(`${db} was built with model ${stored.modelId}, not ${embedder.modelId}: re-run "sketch-search index"`);
+    const { topKDot } = await import('../extension/core/vectorIndex');
+    const hits = topKDot(stored.vectors, stored.entries.length, stored.dim, vec, top).map((h) => ({ path: stored.entries[h.row].path, score: h.score }));
+    if (a.flags.has('--json')) process.stdout.write(JSON.stringify({ query: sketch, results: hits }) + '\n');
+    else for (const h of hits) process.stdout.write(`${h.score.toFixed(4)}  ${h.path}\n`);
+    return 0;
+  } finally {
+    await embedder.dispose();
+  }
+}
+
+async function expand(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const st = await fs.promises.lstat(p).catch(() => undefined);
+    if (st?.isDirectory()) {
+      const entries = (await fs.promises.readdir(p)).sort();
+      out.push(...(await expand(entries.map((e) => path.join(p, e)))));
+    } else out.push(p);
+  }
+  return out;
+}
+
+async function cmdEmbed(a: Args): Promise<number> {
+  const as = str(a, '--as');
+  if (as !== 'sketch' && as !== 'image') throw new UsageError('embed needs --as sketch or --as image');
+  const inputs = a.positional.slice(1);
+  if (inputs.length === 0) throw new UsageError('embed needs at least one PATH');
+  const out = str(a, '--out');
+  const sink = out ? fs.createWriteStream(out) : process.stdout;
+  const embedder = await makeEmbedder(a);
+  let failures = 0;
+  try {
+    const files = await expand(inputs);
+    const write = (p: string, v: Float32Array) => sink.write(JSON.stringify({ path: p, embedding: Array.from(v) }) + '\n');
+    const rasters: string[] = [];
+    for (const f of files) {
+      if (!fs.existsSync(f)) { process.stderr.write(`skipped ${f}: no such file\n`); failures++; continue; }
+      if (as === 'sketch' && /\.(json|ndjson|jsonl)$/i.test(f)) {
+        try {
+          const q = await readQueryFile(f);
+          if (q.kind === 'strokes') write(f, await embedder.embedStrokes(q.strokes));
+        } catch (e) { process.stderr.write(`skipped ${f}: ${(e as Error).message}\n`); failures++; }
+      } else rasters.push(f);
+    }
+    for (let i = 0; i < rasters.length; i += 16) {
+      const chunk = rasters.slice(i, i + 16);
+      const res = await embedder.embedFiles(chunk, {}, as);
+      res.forEach((r, j) => {
+        if (r.ok) write(chunk[j], r.vector);
+        else { process.stderr.write(`skipped ${chunk[j]}: ${r.error}\n`); failures++; }
+      });
+    }
+  } finally {
+    await embedder.dispose();
+    if (out) await new Promise((r) => (sink as fs.WriteStream).end(r));
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let a: Args;
+  try {
+    a = parseArgs(argv);
+    if (a.flags.has('--help') || a.positional.length === 0) {
+      process.stdout.write(USAGE + '\n');
+      return a.flags.has('--help') ? 0 : 2;
+    }
+    switch (a.positional[0]) {
+      case 'index': return await cmdIndex(a);
+      case 'query': return await cmdQuery(a);
+      case 'embed': return await cmdEmbed(a);
+      default: throw new UsageError(`unknown command ${a.positional[0]}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) { process.stderr.write(`sketch-search: ${e.message}\n${USAGE}\n`); return 2; }
+    process.stderr.write(`sketch-search: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('sketch-search.js') || process.argv[1]?.endsWith('cli.js')) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,56 @@
+/**
+ * The sidebar webview's HTML page (pure: no vscode import, so the host's view provider and tests
+ * can both call it). The UI itself is built at runtime by dist/webview.js (src/webview/main.ts).
+ */
+
+export interface WebviewHtmlOptions {
+  /** webview.asWebviewUri(dist/webview.js) */
+  scriptUri: string;
+  /** webview.asWebviewUri(media/webview.css) */
+  styleUri: string;
+  /**
+   * Optional webview URI of @vscode/codicons' codicon.css (its codicon.ttf next to it).
+   * With it the toolbar shows icons; without it, short text labels.
+   */
+  codiconsUri?: string;
+  /** webview.cspSource */
+  cspSource: string;
+  /** A fresh random nonce per render (e.g. 32 base64/hex characters). */
+  nonce: string;
+}
+
+/** Escape a value for use inside a double-quoted HTML attribute. */
+export function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;');
+}
+
+export function renderWebviewHtml(o: WebviewHtmlOptions): string {
+  if (!/^[A-Za-z0-9+/=_-]{8,}$/.test(o.nonce)) throw new Error('renderWebviewHtml: nonce must be 8+ base64/hex characters');
+  if (!o.cspSource || /[;'"\r\n<>,]/.test(o.cspSource)) throw new Error('renderWebviewHtml: invalid cspSource');
+  const csp = [
+    `default-src 'none'`,
+    `img-src ${o.cspSource} data:`,
+    `style-src ${o.cspSource} 'unsafe-inline'`,
+    `script-src 'nonce-${o.nonce}'`,
+    `font-src ${o.cspSource}`,
+  ].join('; ');
+  const a = escapeAttr;
+  const codicons = o.codiconsUri
+    ? `\n    <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${a(o.codiconsUri)}" nonce="${a(o.nonce)}">`
+    : '';
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <meta http-equiv="Content-Security-Policy" content="${a(csp)}">
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <link rel="stylesheet" href="${a(o.styleUri)}">${codicons}
+    <title>Sketch Search</title>
+  </head>
+  <body>
+    <main id="app" aria-label="Sketch Search"></main>
+    <script nonce="${a(o.nonce)}" src="${a(o.scriptUri)}"></script>
+  </body>
+</html>
+`;
+}

@@ -1,0 +1,102 @@
+/**
+ * A small accessible context menu (role="menu"/"menuitem", arrow keys, Home/End, Enter/Space,
+ * Escape/Tab to close, focus restored to the opener). Themed with VS Code's menu colours.
+ */
+
+export type MenuEntry = { id: string; label: string } | { separator: true };
+
+let openMenu: { el: HTMLElement; close: (restore: boolean) => void } | null = null;
+
+export function closeMenu(restoreFocus = false): void {
+  openMenu?.close(restoreFocus);
+}
+
+export function isMenuOpen(): boolean { return openMenu !== null; }
+
+export function showMenu(
+  entries: MenuEntry[],
+  at: { x: number; y: number },
+  opener: HTMLElement,
+  ariaLabel: string,
+  onSelect: (id: string) => void,
+): void {
+  closeMenu(false);
+  const menu = document.createElement('div');
+  menu.className = 'menu';
+  menu.setAttribute('role', 'menu');
+  menu.setAttribute('aria-label', ariaLabel);
+  menu.dataset.testid = 'result-menu';
+  const items: HTMLElement[] = [];
+  for (const e of entries) {
+    if ('separator' in e) {
+      const sep = document.createElement('div');
+      sep.className = 'menu-separator';
+      sep.setAttribute('role', 'separator');
+      menu.append(sep);
+      continue;
+    }
+    const item = document.createElement('div');
+    item.className = 'menu-item';
+    item.setAttribute('role', 'menuitem');
+    item.tabIndex = -1;
+    item.textContent = e.label;
+    item.dataset.action = e.id;
+    item.addEventListener('click', (ev) => {
+      ev.stopPropagation();
+      close(true);
+      onSelect(e.id);
+    });
+    item.addEventListener('pointermove', () => { if (document.activeElement !== item) item.focus({ preventScroll: true }); });
+    items.push(item);
+    menu.append(item);
+  }
+
+  const focusAt = (i: number) => items[(i + items.length) % items.length]?.focus();
+  menu.addEventListener('keydown', (ev) => {
+    const i = items.indexOf(document.activeElement as HTMLElement);
+    switch (ev.key) {
+      case 'ArrowDown': focusAt(i + 1); break;
+      case 'ArrowUp': focusAt(i < 0 ? -1 : i - 1); break;
+      case 'Home': focusAt(0); break;
+      case 'End': focusAt(items.length - 1); break;
+      case 'Enter':
+      case ' ':
+        if (i >= 0) items[i].click();
+        break;
+      case 'Escape': close(true); break;
+      case 'Tab': close(true); break;
+      default: return;
+    }
+    ev.preventDefault();
+    ev.stopPropagation();
+  });
+
+  const onOutside = (ev: Event) => {
+    if (!menu.contains(ev.target as Node)) close(false);
+  };
+  const onBlurWindow = () => close(false);
+  function close(restore: boolean) {
+    if (openMenu?.el !== menu) return;
+    openMenu = null;
+    document.removeEventListener('pointerdown', onOutside, true);
+    window.removeEventListener('blur', onBlurWindow);
+    window.removeEventListener('resize', onBlurWindow);
+    menu.remove();
+    opener.removeAttribute('aria-expanded');
+    if (restore && opener.isConnected) opener.focus({ preventScroll: true });
+  }
+
+  document.body.append(menu);
+  opener.setAttribute('aria-expanded', 'true');
+  // Place inside the viewport.
+  const r = menu.getBoundingClientRect();
+  const x = Math.max(2, Math.min(at.x, window.innerWidth - r.width - 2));
+  const y = at.y + r.height > window.innerHeight - 2 ? Math.max(2, at.y - r.height) : at.y;
+  menu.style.left = `${x}px`;
+  menu.style.top = `${y}px`;
+  openMenu = { el: menu, close };
+  document.addEventListener('pointerdown', onOutside, true);
+  window.addEventListener('blur', onBlurWindow);
+  window.addEventListener('resize', onBlurWindow);
+  focusAt(0);
+}

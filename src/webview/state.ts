@@ -1,0 +1,56 @@
+/** What survives hiding and re-showing the view, via vscode.getState()/setState(). */
+import { StrokeHistory, type HistoryJSON } from './history';
+
+export const PEN_WIDTHS = { thin: 2, medium: 4, thick: 8 } as const;
+export type PenWidth = keyof typeof PEN_WIDTHS;
+
+export interface PersistedState {
+  v: 1;
+  history: HistoryJSON;
+  pen: PenWidth;
+  eraser: boolean;
+  lastRequestId: number;
+}
+
+export interface LoadedState {
+  history: StrokeHistory;
+  pen: PenWidth;
+  eraser: boolean;
+  lastRequestId: number;
+}
+
+export function encodeState(s: LoadedState): PersistedState {
+  return { v: 1, history: s.history.toJSON(), pen: s.pen, eraser: s.eraser, lastRequestId: s.lastRequestId };
+}
+
+/** Untrusted persisted value -> usable state, with defaults for anything missing or invalid. */
+export function decodeState(x: unknown): LoadedState {
+  const o = (typeof x === 'object' && x !== null ? x : {}) as Partial<Record<keyof PersistedState, unknown>>;
+  const ok = o.v === 1;
+  const pen = ok && typeof o.pen === 'string' && Object.prototype.hasOwnProperty.call(PEN_WIDTHS, o.pen) ? (o.pen as PenWidth) : 'medium';
+  const lastRequestId =
+    ok && typeof o.lastRequestId === 'number' && Number.isSafeInteger(o.lastRequestId) && o.lastRequestId >= 0 ? o.lastRequestId : 0;
+  return {
+    history: ok ? StrokeHistory.fromJSON(o.history) : new StrokeHistory(),
+    pen,
+    eraser: ok && o.eraser === true,
+    lastRequestId,
+  };
+}
+
+export interface StateApi {
+  getState(): unknown;
+  setState(s: unknown): void;
+}
+
+export function loadState(api: StateApi): LoadedState {
+  try {
+    return decodeState(api.getState());
+  } catch {
+    return decodeState(undefined);
+  }
+}
+
+export function saveState(api: StateApi, s: LoadedState): void {
+  api.setState(encodeState(s));
+}

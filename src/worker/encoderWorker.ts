@@ -1,0 +1,52 @@
+/**
+ * The encoder worker: a child process that owns onnxruntime-node and sharp, so a native crash in
+ * either takes down only this process; the host restarts it (src/extension/core/workerClient.ts).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import sharp from 'sharp';
+import { Embedder } from '../extension/core/embedder';
+import type { WorkerRequest, WorkerResponse } from './workerProtocol';
+
+let embedder: Embedder | undefined;
+
+function reply(msg: WorkerResponse): void {
+  process.send?.(msg);
+}
+
+// Test hook (hardening tests): exit hard when asked to encode a file whose name contains this marker,
+// the way a native decoder crash would take the process down.
+const CRASH_MARKER = process.env.SKETCH_SEARCH_TEST_CRASH_MARKER;
+
+async function handle(req: WorkerRequest): Promise<WorkerResponse> {
+  if (CRASH_MARKER && req.op === 'embedFiles' && req.paths.some((p) => path.basename(p).includes(CRASH_MARKER))) process.exit(70);
+  switch (req.op) {
+    case 'init':
+      embedder = await Embedder.create(req.modelDir, { provider: req.provider, intraOpThreads: req.intraOpThreads });
+      return { id: req.id, ok: true, provider: embedder.provider, modelId: embedder.modelId, dim: embedder.dim };
+    case 'embedFiles':
+      if (!embedder) throw new Error('encoder not initialised');
+      return { id: req.id, ok: true, results: await embedder.embedFiles(req.paths, req.limits, req.as) };
+    case 'embedStrokes':
+      if (!embedder) throw new Error('encoder not initialised');
+      return { id: req.id, ok: true, vector: await embedder.embedStrokes(req.strokes) };
+    case 'thumbnail': {
+      await fs.promises.mkdir(path.dirname(req.dest), { recursive: true });
+      const tmp = `${req.dest}.${process.pid}.tmp`;
+      const meta = await sharp(req.src, { limitInputPixels: req.limits.maxInputPixels ?? 100_000_000, animated: false }).metadata();
+      const density = meta.format === 'svg' ? Math.min(1200, Math.max(72, (72 * req.size * 2) / Math.max(meta.width ?? 1, meta.height ?? 1, 1))) : undefined;
+      await sharp(req.src, { limitInputPixels: req.limits.maxInputPixels ?? 100_000_000, animated: false, density })
+        .rotate()
+        .resize(req.size, req.size, { fit: 'inside', withoutEnlargement: meta.format !== 'svg' })
+        .png({ compressionLevel: 6 })
+        .toFile(tmp);
+      await fs.promises.rename(tmp, req.dest);
+      return { id: req.id, ok: true };
+    }
+  }
+}
+
+process.on('message', (req: WorkerRequest) => {
+  handle(req).then(reply, (e: unknown) => reply({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }));
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,14 @@
+/** Messages between the extension host and the encoder worker process (IPC, 'advanced' serialization). */
+import type { ProviderSetting } from '../extension/core/encoder';
+import type { EmbedResult, ImageLimits } from '../extension/core/embedder';
+import type { Stroke } from '../extension/core/preprocess';
+
+export type WorkerRequest =
+  | { id: number; op: 'init'; modelDir: string; provider: ProviderSetting; intraOpThreads?: number }
+  | { id: number; op: 'embedFiles'; paths: string[]; limits: ImageLimits; as: 'image' | 'sketch' }
+  | { id: number; op: 'embedStrokes'; strokes: Stroke[] }
+  | { id: number; op: 'thumbnail'; src: string; dest: string; size: number; limits: ImageLimits };
+
+export type WorkerResponse =
+  | { id: number; ok: true; provider?: string; modelId?: string; dim?: number; results?: EmbedResult[]; vector?: Float32Array }
+  | { id: number; ok: false; error: string };
