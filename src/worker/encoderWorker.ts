@@ -30,6 +30,11 @@ async function handle(req: WorkerRequest): Promise<WorkerResponse> {
     case 'embedStrokes':
       if (!embedder) throw new Error('encoder not initialised');
       return { id: req.id, ok: true, vector: await embedder.embedStrokes(req.strokes) };
+    case 'embedQueryFile': {
+      if (!embedder) throw new Error('encoder not initialised');
+      const r = await embedder.embedQueryFile(req.path, req.limits);
+      return { id: req.id, ok: true, vector: r.vector, as: r.as };
+    }
     case 'thumbnail': {
       await fs.promises.mkdir(path.dirname(req.dest), { recursive: true });
       const tmp = `${req.dest}.${process.pid}.tmp`;

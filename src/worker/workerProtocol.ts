@@ -7,8 +7,9 @@ export type WorkerRequest =
   | { id: number; op: 'init'; modelDir: string; provider: ProviderSetting; intraOpThreads?: number }
   | { id: number; op: 'embedFiles'; paths: string[]; limits: ImageLimits; as: 'image' | 'sketch' }
   | { id: number; op: 'embedStrokes'; strokes: Stroke[] }
+  | { id: number; op: 'embedQueryFile'; path: string; limits: ImageLimits }
   | { id: number; op: 'thumbnail'; src: string; dest: string; size: number; limits: ImageLimits };
 
 export type WorkerResponse =
-  | { id: number; ok: true; provider?: string; modelId?: string; dim?: number; results?: EmbedResult[]; vector?: Float32Array }
+  | { id: number; ok: true; provider?: string; modelId?: string; dim?: number; results?: EmbedResult[]; vector?: Float32Array; as?: 'sketch' | 'image' }
   | { id: number; ok: false; error: string };

@@ -5,7 +5,7 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import { imageToRgb, MAX_INPUT_PIXELS, sketchImageToRgb } from './decode';
+import { imageToRgb, looksLikeSketch, MAX_INPUT_PIXELS, sketchImageToRgb } from './decode';
 import { createEncoder, Encoder, EncoderOptions } from './encoder';
 import { loadModelInfo } from './model';
 import { rgbToTensor, sketchTensor, Stroke } from './preprocess';
@@ -65,6 +65,22 @@ export class Embedder {
       vecs.forEach((v, j) => { results[slots[j]] = { ok: true, vector: v, ...meta[j] }; });
     }
     return results;
+  }
+
+  /**
+   * A query image of unknown kind: a drawing (light paper, little dark ink) goes to the sketch
+   * encoder, anything else (icon, photo) to the image encoder ("find similar").
+   */
+  async embedQueryFile(file: string, limits: ImageLimits = {}): Promise<{ vector: Float32Array; as: 'sketch' | 'image' }> {
+    const bytes = await readLimited(file, limits.maxFileBytes);
+    const opts = { maxInputPixels: limits.maxInputPixels ?? MAX_INPUT_PIXELS };
+    const rgb = await imageToRgb(bytes, opts);
+    if (looksLikeSketch(rgb)) {
+      const [v] = await this.encoder.embed('sketch', [rgbToTensor(await sketchImageToRgb(bytes, opts))]);
+      return { vector: v, as: 'sketch' };
+    }
+    const [v] = await this.encoder.embed('image', [rgbToTensor(rgb)]);
+    return { vector: v, as: 'image' };
   }
 
   async dispose(): Promise<void> { await this.encoder.dispose(); }

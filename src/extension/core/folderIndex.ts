@@ -115,11 +115,13 @@ export class FolderIndex {
     const { stat } = await import('fs/promises');
     const { makeMatcher } = await import('./scan');
     const m = makeMatcher(this.opts);
+    let sawFolder = false;
     for (const abs of absPaths) {
       const rel = this.relOf(abs);
       if (rel === undefined) continue;
       try {
         const st = await stat(abs);
+        if (st.isDirectory()) { sawFolder = true; continue; }
         if (!st.isFile()) continue;
         if (!m.included(rel)) { this.remove(rel); continue; }
         if (this.opts.maxFileBytes !== undefined && st.size > this.opts.maxFileBytes) {
@@ -133,6 +135,8 @@ export class FolderIndex {
       }
     }
     await this.encodeFiles(files);
+    // A folder appeared (moved in, checked out): its files may not get their own events.
+    if (sawFolder) await this.reconcile();
     await this.save();
   }
 

@@ -111,6 +111,12 @@ export class EncoderWorkerClient {
     return v;
   }
 
+  async embedQueryFile(file: string, limits: ImageLimits = {}): Promise<{ vector: Float32Array; as: 'sketch' | 'image' }> {
+    const r = await this.send({ op: 'embedQueryFile', path: file, limits });
+    if (!r.vector) throw new Error('encoder returned no vector');
+    return { vector: r.vector, as: r.as ?? 'image' };
+  }
+
   async thumbnail(src: string, dest: string, size: number, limits: ImageLimits = {}): Promise<void> {
     await this.send({ op: 'thumbnail', src, dest, size, limits });
   }

@@ -1,0 +1,277 @@
+/**
+ * Owns one FolderIndex per workspace folder, the encoder worker, and the work queue:
+ * a full reconcile on start-up (only changed files are re-encoded), then watcher events batched
+ * into small updates. Work runs one job at a time, pauses while the user draws, can be cancelled.
+ */
+import * as crypto from 'crypto';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { readSettings } from './config';
+import { FolderIndex, SearchHit } from './core/folderIndex';
+import { PREPROCESS_VERSION, Stroke } from './core/preprocess';
+import { CrashIsolatingFileEncoder, EncoderWorkerClient } from './core/workerClient';
+import type { IndexState } from '../shared/protocol';
+
+export interface IndexStatus {
+  state: IndexState;
+  indexed: number;
+  total: number;
+  done: number;
+  message?: string;
+  provider?: string;
+}
+
+export interface RankedHit extends SearchHit { folder: vscode.WorkspaceFolder }
+
+export class IndexManager implements vscode.Disposable {
+  private readonly folders = new Map<string, { wf: vscode.WorkspaceFolder; index: FolderIndex }>();
+  private readonly worker: EncoderWorkerClient;
+  private readonly encoder: CrashIsolatingFileEncoder;
+  private readonly emitter = new vscode.EventEmitter<IndexStatus>();
+  readonly onDidChangeStatus = this.emitter.event;
+  private status: IndexStatus = { state: 'idle', indexed: 0, total: 0, done: 0 };
+  private queue: Promise<void> = Promise.resolve();
+  private cancelToken = { cancelled: false };
+  private drawing = false;
+  private drawingWaiters: (() => void)[] = [];
+  private pendingChanged = new Set<string>();
+  private pendingDeleted = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private disposables: vscode.Disposable[] = [];
+  private started = false;
+
+  constructor(private readonly ctx: vscode.ExtensionContext, private readonly log: (line: string) => void) {
+    const settings = readSettings();
+    this.worker = new EncoderWorkerClient({
+      workerScript: path.join(ctx.extensionPath, 'dist', 'encoderWorker.js'),
+      modelDir: path.join(ctx.extensionPath, 'models'),
+      provider: settings.provider,
+      log,
+    });
+    this.encoder = new CrashIsolatingFileEncoder(this.worker, () => ({ maxFileBytes: readSettings().maxFileBytes }), log);
+  }
+
+  get current(): IndexStatus { return this.status; }
+  get provider(): string { return this.worker.provider; }
+  get modelId(): string { return this.worker.modelId; }
+
+  private setStatus(patch: Partial<IndexStatus>): void {
+    this.status = { ...this.status, ...patch, indexed: this.totalIndexed(), provider: this.worker.provider || undefined };
+    this.emitter.fire(this.status);
+  }
+
+  private totalIndexed(): number {
+    let n = 0;
+    for (const f of this.folders.values()) n += f.index.size;
+    return n;
+  }
+
+  /** Restricted Mode: nothing is indexed until the workspace is trusted. */
+  setRestricted(): void {
+    this.setStatus({ state: 'restricted', message: 'Restricted Mode: trust this workspace to index its images.' });
+  }
+
+  /** Start the worker, load stored indexes, reconcile, watch. Safe to call once trusted. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    if (!vscode.workspace.workspaceFolders?.length) {
+      this.setStatus({ state: 'noWorkspace', message: 'Open a folder to index its images.' });
+      return;
+    }
+    try {
+      await this.worker.start();
+      this.log(`model ${this.worker.modelId} (${this.worker.dim} dims) on execution provider "${this.worker.provider}"`);
+    } catch (e) {
+      this.started = false;
+      this.setStatus({ state: 'error', message: `Model failed to load: ${(e as Error).message}` });
+      this.log(`model failed to load: ${(e as Error).message}`);
+      return;
+    }
+    await this.syncFolders();
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate((u) => this.onChanged(u)),
+      watcher.onDidChange((u) => this.onChanged(u)),
+      watcher.onDidDelete((u) => this.onDeleted(u)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('sketchSearch.include') || e.affectsConfiguration('sketchSearch.exclude') || e.affectsConfiguration('files.exclude')) this.rebuild(false);
+      }),
+    );
+  }
+
+  private storeFile(wf: vscode.WorkspaceFolder): string {
+    const base = this.ctx.storageUri?.fsPath ?? path.join(this.ctx.globalStorageUri.fsPath, 'no-workspace');
+    const key = crypto.createHash('sha1').update(wf.uri.toString()).digest('hex').slice(0, 12);
+    return path.join(base, `index-${key}.sksidx`);
+  }
+
+  private async syncFolders(): Promise<void> {
+    const current = new Set((vscode.workspace.workspaceFolders ?? []).filter((w) => w.uri.scheme === 'file').map((w) => w.uri.toString()));
+    for (const key of [...this.folders.keys()]) if (!current.has(key)) this.folders.delete(key);
+    for (const wf of vscode.workspace.workspaceFolders ?? []) {
+      if (wf.uri.scheme !== 'file' || this.folders.has(wf.uri.toString())) continue;
+      const s = readSettings(wf.uri);
+      const index = new FolderIndex(wf.uri.fsPath, this.storeFile(wf), this.encoder, {
+        include: s.include, exclude: s.exclude, maxFileBytes: s.maxFileBytes, preprocessVersion: PREPROCESS_VERSION,
+        batchSize: 16, between: () => this.yieldToUser(), log: (l) => this.log(`[${wf.name}] ${l}`),
+      });
+      const note = await index.load();
+      if (note) { this.log(`[${wf.name}] ${note}`); void vscode.window.showInformationMessage(`Sketch Search: ${note}`); }
+      this.folders.set(wf.uri.toString(), { wf, index });
+    }
+    this.setStatus({});
+    this.enqueueReconcile();
+  }
+
+  private enqueueReconcile(): void {
+    this.enqueue(async () => {
+      this.cancelToken = { cancelled: false };
+      const token = this.cancelToken;
+      for (const { wf, index } of this.folders.values()) {
+        if (token.cancelled) break;
+        this.setStatus({ state: 'indexing', done: 0, total: 0, message: `Scanning ${wf.name}…` });
+        const res = await index.reconcile((p) => this.setStatus({ state: 'indexing', done: p.done, total: p.total, message: undefined }), token);
+        this.log(`[${wf.name}] reconciled: ${index.size} images (+${res.added} -${res.removed}, ${res.failed} skipped)`);
+      }
+      this.setStatus(token.cancelled
+        ? { state: 'paused', message: 'Indexing cancelled. Run "Sketch Search: Rebuild Index" to resume.' }
+        : { state: 'ready', message: undefined, done: 0, total: 0 });
+    });
+  }
+
+  private enqueue(job: () => Promise<void>): void {
+    this.queue = this.queue.then(job).catch((e: unknown) => {
+      this.log(`indexing error: ${(e as Error).stack ?? e}`);
+      this.setStatus({ state: 'error', message: `Indexing failed: ${(e as Error).message}` });
+    });
+  }
+
+  /** Resolve when the user is not drawing (indexing yields to the query). */
+  private yieldToUser(): Promise<void> {
+    if (!this.drawing) return new Promise((r) => setImmediate(r));
+    return new Promise((r) => this.drawingWaiters.push(r));
+  }
+
+  setDrawing(active: boolean): void {
+    this.drawing = active;
+    if (!active) { for (const w of this.drawingWaiters.splice(0)) w(); }
+    else setTimeout(() => this.setDrawing(false), 10_000); // never stall indexing on a lost pointerup
+  }
+
+  private onChanged(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file') return;
+    this.pendingDeleted.delete(uri.fsPath);
+    this.pendingChanged.add(uri.fsPath);
+    this.scheduleFlush();
+  }
+
+  private onDeleted(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file') return;
+    this.pendingChanged.delete(uri.fsPath);
+    this.pendingDeleted.add(uri.fsPath);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => this.flush(), 300);
+  }
+
+  private flush(): void {
+    const changed = [...this.pendingChanged];
+    const deleted = [...this.pendingDeleted];
+    this.pendingChanged.clear();
+    this.pendingDeleted.clear();
+    if (!changed.length && !deleted.length) return;
+    this.enqueue(async () => {
+      for (const { index } of this.folders.values()) {
+        const mine = (ps: string[]) => ps.filter((p) => index.relOf(p) !== undefined);
+        const d = mine(deleted), c = mine(changed);
+        if (d.length) await index.removeFiles(d);
+        if (c.length) {
+          this.setStatus({ state: 'indexing', done: 0, total: c.length });
+          await index.updateFiles(c);
+        }
+      }
+      this.setStatus({ state: 'ready', done: 0, total: 0 });
+    });
+  }
+
+  /** Wait for queued indexing work (tests, CLI-like flows). */
+  idle(): Promise<void> { return this.queue; }
+
+  cancel(): void { this.cancelToken.cancelled = true; }
+
+  /** Re-reconcile every folder; with `fromScratch`, forget the stored vectors first. */
+  rebuild(fromScratch = true): void {
+    this.cancel();
+    if (fromScratch) {
+      const entries = [...this.folders.values()];
+      this.folders.clear();
+      this.enqueue(async () => {
+        for (const { index } of entries) {
+          await import('fs').then((fs) => fs.promises.rm(index.storeFile, { force: true }));
+        }
+      });
+    }
+    this.enqueue(async () => {
+      if (!this.started) { await this.start(); return; }
+      if (fromScratch) await this.syncFolders();
+      else {
+        // settings changed: rebuild FolderIndex objects with the new options, keeping stored vectors
+        this.folders.clear();
+        await this.syncFolders();
+      }
+    });
+  }
+
+  async embedStrokes(strokes: Stroke[]): Promise<Float32Array> {
+    return this.worker.embedStrokes(strokes);
+  }
+
+  embedQueryFile(file: string): Promise<{ vector: Float32Array; as: 'sketch' | 'image' }> {
+    return this.worker.embedQueryFile(file, { maxFileBytes: readSettings().maxFileBytes });
+  }
+
+  /** Vector of an indexed file, if any (Find Similar without re-encoding). */
+  vectorOf(abs: string): Float32Array | undefined {
+    for (const { index } of this.folders.values()) {
+      const rel = index.relOf(abs);
+      if (rel !== undefined) { const v = index.vectorOf(rel); if (v) return v; }
+    }
+    return undefined;
+  }
+
+  search(q: Float32Array, k: number): RankedHit[] {
+    const all: RankedHit[] = [];
+    for (const { wf, index } of this.folders.values()) for (const h of index.search(q, k)) all.push({ ...h, folder: wf });
+    return all.sort((a, b) => b.score - a.score).slice(0, k);
+  }
+
+  skippedReport(): { folder: string; path: string; reason: string }[] {
+    const out: { folder: string; path: string; reason: string }[] = [];
+    for (const { wf, index } of this.folders.values()) for (const s of index.skippedFiles) out.push({ folder: wf.name, ...s });
+    return out;
+  }
+
+  folderSizes(): { folder: string; images: number; store: string }[] {
+    return [...this.folders.values()].map(({ wf, index }) => ({ folder: wf.name, images: index.size, store: index.storeFile }));
+  }
+
+  thumbnail(src: string, dest: string, size: number): Promise<void> {
+    return this.worker.thumbnail(src, dest, size, { maxFileBytes: readSettings().maxFileBytes });
+  }
+
+  get workerRestarts(): number { return this.worker.restarts; }
+
+  dispose(): void {
+    this.cancel();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    for (const d of this.disposables) d.dispose();
+    this.worker.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,78 @@
+/** What a result's actions do in VS Code (open, reveal, copy, insert a reference at the cursor). */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ResultAction } from '../shared/protocol';
+
+/** A path from the active document's folder to the image, '/'-separated, './'-prefixed. */
+export function relativeFromEditor(editor: vscode.TextEditor | undefined, abs: string): string {
+  const doc = editor?.document;
+  if (!doc || doc.uri.scheme !== 'file') return vscode.workspace.asRelativePath(abs, false).split(path.sep).join('/');
+  let rel = path.relative(path.dirname(doc.uri.fsPath), abs).split(path.sep).join('/');
+  if (!rel.startsWith('.')) rel = `./${rel}`;
+  return rel;
+}
+
+function encodeUrlPath(p: string): string {
+  return p.split('/').map((s) => (s === '.' || s === '..' ? s : encodeURIComponent(s))).join('/');
+}
+
+export function markdownImageLink(name: string, rel: string): string {
+  const alt = path.parse(name).name.replace(/[[\]]/g, '');
+  return `![${alt}](${encodeUrlPath(rel)})`;
+}
+
+export function htmlImg(name: string, rel: string): string {
+  const alt = path.parse(name).name.replace(/"/g, '&quot;');
+  return `<img src="${encodeUrlPath(rel).replace(/"/g, '%22')}" alt="${alt}">`;
+}
+
+export function importStatement(name: string, rel: string, languageId: string | undefined): string {
+  const ident = path.parse(name).name.replace(/[^A-Za-z0-9_$]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^[^A-Za-z_$]/, '_$&') || 'image';
+  const quoted = JSON.stringify(rel);
+  if (languageId === 'javascript' && !vscode.window.activeTextEditor?.document.getText().includes('import ')) return `const ${ident} = require(${quoted});`;
+  return `import ${ident} from ${quoted};`;
+}
+
+async function insertAtCursor(text: string): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showWarningMessage('Sketch Search: open a text editor to insert into, then try again.');
+    return;
+  }
+  await editor.edit((b) => { for (const sel of editor.selections) b.replace(sel, text); });
+}
+
+export async function runResultAction(action: ResultAction, abs: string): Promise<void> {
+  const uri = vscode.Uri.file(abs);
+  const name = path.basename(abs);
+  const editor = vscode.window.activeTextEditor;
+  switch (action) {
+    case 'open':
+      await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
+      return;
+    case 'openToSide':
+      await vscode.commands.executeCommand('vscode.open', uri, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      return;
+    case 'revealInExplorer':
+      await vscode.commands.executeCommand('revealInExplorer', uri);
+      return;
+    case 'copyPath':
+      await vscode.env.clipboard.writeText(abs);
+      return;
+    case 'copyRelativePath':
+      await vscode.env.clipboard.writeText(vscode.workspace.asRelativePath(uri, false));
+      return;
+    case 'insertMarkdownLink':
+      await insertAtCursor(markdownImageLink(name, relativeFromEditor(editor, abs)));
+      return;
+    case 'insertHtmlImg':
+      await insertAtCursor(htmlImg(name, relativeFromEditor(editor, abs)));
+      return;
+    case 'insertImportPath':
+      await insertAtCursor(importStatement(name, relativeFromEditor(editor, abs), editor?.document.languageId));
+      return;
+    case 'findSimilar':
+      await vscode.commands.executeCommand('sketchSearch.findSimilar', uri);
+      return;
+  }
+}
