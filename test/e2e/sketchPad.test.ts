@@ -1,0 +1,200 @@
+/**
+ * End-to-end: the packaged VSIX in a real VS Code (code-server) driven through Chromium.
+ * Needs: .e2e/code-server (bash scripts/lib/code-server.sh install), a VSIX (bash scripts/package.sh),
+ * the corpora (bash scripts/fetch-corpora.sh) and /usr/bin/chromium. scripts/test-all.sh does all that.
+ *
+ *   node --import tsx --test test/e2e/*.test.ts
+ *
+ * Env: SKETCH_SEARCH_VSIX (VSIX to test), E2E_TOP_K (rank within which the target must appear, 5),
+ *      E2E_KEEP=1 (keep the temp workspace and code-server state), E2E_HEADFUL=1 is not supported (headless CI).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { codeServerInstalled, findVsix, startCodeServer, type CodeServer, type Theme } from './helpers/codeServer';
+import {
+  RESULTS_DIR, circle, drawStrokes, launchBrowser, openWorkbench, poll, polyline, resultNames, runCommand,
+  screenshot, sleep, star, text, webviewFrame, type Pt,
+} from './helpers/workbench';
+// Plain ESM helper shared with scripts/demo.sh.
+import { makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
+
+const TOP_K = Number(process.env.E2E_TOP_K ?? 5);
+
+/**
+ * The query drawing and the file it must retrieve. The target is checked against the shipped model
+ * with the CLI (node bin/sketch-search.js query) when the pair is changed.
+ */
+const QUERY: { name: string; target: string; strokes: Pt[][] } = {
+  name: 'five-pointed star',
+  target: 'star.png',
+  strokes: [star(0.5, 0.52, 0.42)],
+};
+/** A second, different drawing used for the dark-theme screenshot. */
+const QUERY2: { name: string; strokes: Pt[][] } = {
+  name: 'house',
+  strokes: [
+    polyline([0.2, 0.45], [0.5, 0.15], [0.8, 0.45]),
+    polyline([0.27, 0.4], [0.27, 0.85], [0.73, 0.85], [0.73, 0.4]),
+    polyline([0.44, 0.85], [0.44, 0.62], [0.56, 0.62], [0.56, 0.85]),
+  ],
+};
+void circle;
+
+let cs: CodeServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let pad: FrameLocator;
+let workspace: string;
+let stateDir: string;
+
+async function diagnose(label: string, err: unknown): Promise<never> {
+  const safe = label.replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
+  let shot = '';
+  if (page) shot = await screenshot(page, `FAILED-${safe}`).catch((e) => `(screenshot failed: ${e})`);
+  let padText = '';
+  if (pad) {
+    padText = await pad.locator('body').innerText({ timeout: 3000 }).catch(() => '(webview not reachable)');
+  }
+  console.error(`\n=== E2E failure in "${label}" ===\n${String((err as Error)?.stack ?? err)}`);
+  console.error(`screenshot: ${shot}`);
+  console.error(`webview text:\n${padText.slice(0, 2000)}`);
+  if (cs) console.error(`code-server logs:\n${cs.logTail(40)}`);
+  throw err;
+}
+
+/** Runs a test body, printing a screenshot path, the webview's text and log tails on failure. */
+function e2e(name: string, fn: () => Promise<void>, timeoutMs = 180_000): void {
+  test(name, { timeout: timeoutMs }, async () => {
+    try {
+      await fn();
+    } catch (err) {
+      await diagnose(name, err);
+    }
+  });
+}
+
+async function statusLine(): Promise<string> {
+  return text(pad.locator('[data-testid=status-line]'));
+}
+
+async function waitReady(timeoutMs = 120_000): Promise<string> {
+  const status = pad.locator('[data-testid=status-line]');
+  return poll('the status line to report the index ready', async () => {
+    const state = await status.getAttribute('data-state', { timeout: 2000 }).catch(() => null);
+    const t = await statusLine();
+    if (state === 'error' || /\berror\b|failed/i.test(t)) throw new Error(`status line reports an error: ${t}`);
+    if (state === 'ready' || (state === null && /\bready\b/i.test(t))) return t || 'ready';
+    return undefined;
+  }, timeoutMs, 500);
+}
+
+async function clearPad(): Promise<void> {
+  await pad.locator('[data-testid=clear-button]').click();
+  await poll('results to clear', async () => (await pad.locator('[data-testid=result-item]').count()) === 0, 10_000, 200);
+}
+
+/** Clears, draws, and waits for a result list; returns the result names in rank order. */
+async function search(strokes: Pt[][], timeoutMs = 30_000): Promise<string[]> {
+  if (await pad.locator('[data-testid=result-item]').count()) await clearPad();
+  await drawStrokes(page, pad.locator('[data-testid=pad-canvas]'), strokes);
+  return poll('search results', async () => {
+    const names = await resultNames(pad);
+    return names.length ? names : undefined;
+  }, timeoutMs, 300);
+}
+
+async function setTheme(theme: Theme): Promise<void> {
+  cs!.setTheme(theme);
+  const cls = theme === 'dark' ? 'vs-dark' : 'vs';
+  await poll(`the workbench to switch to the ${theme} theme`, async () => {
+    const classes = (await page.locator('.monaco-workbench').getAttribute('class')) ?? '';
+    return classes.split(/\s+/).includes(cls);
+  }, 30_000, 300);
+  await sleep(500);
+}
+
+describe('Sketch Search in VS Code (code-server + Chromium)', { timeout: 900_000 }, () => {
+  before(async () => {
+    const vsix = findVsix();
+    assert.ok(codeServerInstalled(), 'code-server missing: run bash scripts/lib/code-server.sh install');
+    assert.ok(vsix && fs.existsSync(vsix), 'no VSIX: run bash scripts/package.sh (or set SKETCH_SEARCH_VSIX)');
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sketch-e2e-'));
+    workspace = path.join(stateDir, 'workspace');
+    await makeE2eFolder(workspace);
+    fs.rmSync(RESULTS_DIR, { recursive: true, force: true });
+    console.log(`# VSIX ${vsix}\n# workspace ${workspace}`);
+    const t0 = Date.now();
+    cs = await startCodeServer({ workspace, vsix, theme: 'light', stateDir });
+    console.log(`# code-server on ${cs.url} (${Date.now() - t0} ms incl. extension install)`);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
+    pad = webviewFrame(page);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await cs?.stop().catch(() => undefined);
+    if (stateDir && !process.env.E2E_KEEP) fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  e2e('opens the Sketch Pad from the command palette and indexes the workspace', async () => {
+    await openWorkbench(page, cs!.url);
+    await runCommand(page, 'Sketch Search: Open Sketch Pad');
+    await pad.locator('[data-testid=pad-canvas]').waitFor({ state: 'visible', timeout: 60_000 });
+    const ready = await waitReady();
+    console.log(`# status: ${ready}`);
+  });
+
+  e2e(`a ${QUERY.name} drawing finds ${QUERY.target}, and clicking it opens the file`, async () => {
+    const names = await search(QUERY.strokes);
+    const latency = await text(pad.locator('[data-testid=latency]'));
+    console.log(`# ${QUERY.name}: ${names.slice(0, 8).join(', ')} (${latency})`);
+    await screenshot(page, 'light-results');
+    const rank = names.indexOf(QUERY.target);
+    assert.ok(rank >= 0 && rank < TOP_K, `${QUERY.target} not in the top ${TOP_K}: ${names.join(', ')}`);
+
+    await pad.locator(`[data-testid=result-item][data-name="${QUERY.target}"]`).first().click();
+    const tab = page.locator('.tabs-container .tab', { hasText: QUERY.target });
+    await tab.first().waitFor({ state: 'visible', timeout: 20_000 });
+    await poll('the opened tab to be active', async () => (await tab.first().getAttribute('class'))?.includes('active'), 10_000, 200);
+    await screenshot(page, 'light-opened');
+  });
+
+  e2e('an image added to the workspace becomes searchable without a rebuild, and goes away when deleted', async () => {
+    // A copy of the target under a new name: it must rank right next to the target.
+    const added = path.join(workspace, 'images/added/star-copy.png');
+    fs.mkdirSync(path.dirname(added), { recursive: true });
+    await fs.promises.copyFile(path.join(workspace, 'images', QUERY.target), added);
+    const t0 = Date.now();
+    const found = await poll('the added image in fresh search results', async () => {
+      const names = await search(QUERY.strokes);
+      return names.includes('star-copy.png') ? names : (await sleep(1500), undefined);
+    }, 90_000, 0);
+    console.log(`# added image searchable after ${Date.now() - t0} ms: ${found.slice(0, 6).join(', ')}`);
+    assert.ok(found.indexOf('star-copy.png') < TOP_K + 1, `star-copy.png ranks too low: ${found.join(', ')}`);
+
+    await fs.promises.rm(added);
+    const t1 = Date.now();
+    await poll('the deleted image to leave the results', async () => {
+      const names = await search(QUERY.strokes);
+      return !names.includes('star-copy.png') ? names : (await sleep(1500), undefined);
+    }, 90_000, 0);
+    console.log(`# deleted image gone after ${Date.now() - t1} ms`);
+  });
+
+  e2e('dark theme: the pad and results follow the theme', async () => {
+    await setTheme('dark');
+    const names = await search(QUERY2.strokes);
+    console.log(`# ${QUERY2.name}: ${names.slice(0, 8).join(', ')}`);
+    // The webview gets VS Code's theme class on its body.
+    const bodyClass = await pad.locator('body').getAttribute('class', { timeout: 5000 }) ?? '';
+    assert.match(bodyClass, /vscode-dark/, `webview body class: ${bodyClass}`);
+    await screenshot(page, 'dark-results');
+    console.log(`# status: ${await statusLine()}`);
+  });
+});

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { EmbedResult } from '../../src/extension/core/embedder';
+import { decodeHalf, encodeHalf, fromHalf, toHalf } from '../../src/extension/core/float16';
+import { FileEncoder, FolderIndex } from '../../src/extension/core/folderIndex';
+import { deserializeIndex, IndexLoadError, readIndexFile, serializeIndex, writeIndexFile } from '../../src/extension/core/indexStore';
+import { scanFolder } from '../../src/extension/core/scan';
+import { topKDot, VectorMatrix } from '../../src/extension/core/vectorIndex';
+
+const DIM = 8;
+
+/** Test double for the encoder: a deterministic unit vector from the file's bytes. */
+class HashEncoder implements FileEncoder {
+  modelId = 'hash-model';
+  dim = DIM;
+  calls = 0;
+  encoded: string[] = [];
+  async embedFiles(paths: string[]): Promise<EmbedResult[]> {
+    this.calls++;
+    return paths.map((p) => {
+      this.encoded.push(path.basename(p));
+      let bytes: Buffer;
+      try { bytes = fs.readFileSync(p); } catch { return { ok: false, error: 'file no longer exists' }; }
+      if (bytes.toString().startsWith('BAD')) return { ok: false, error: 'not a supported image format' };
+      return { ok: true, vector: vecOf(bytes), hash: crypto.createHash('sha1').update(bytes).digest('hex'), size: bytes.length };
+    });
+  }
+}
+
+function vecOf(bytes: Buffer): Float32Array {
+  const h = crypto.createHash('sha256').update(bytes).digest();
+  const v = new Float32Array(DIM);
+  for (let i = 0; i < DIM; i++) v[i] = h[i] / 255 - 0.5;
+  let n = 0;
+  for (const x of v) n += x * x;
+  return v.map((x) => x / Math.sqrt(n));
+}
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'sks-test-'));
+}
+
+test('float16 round-trips within half precision', () => {
+  for (const x of [0, 1, -1, 0.5, 0.1234, -0.9999, 65504, 1e-5, 3e-8]) {
+    const y = fromHalf(toHalf(x));
+    assert.ok(Math.abs(y - x) <= Math.max(1e-3 * Math.abs(x), 6e-8), `${x} -> ${y}`);
+  }
+  const v = new Float32Array(1000).map((_, i) => Math.sin(i));
+  const back = decodeHalf(encodeHalf(v));
+  for (let i = 0; i < v.length; i++) assert.ok(Math.abs(back[i] - v[i]) < 1e-3);
+});
+
+test('topK equals a sort of all scores', () => {
+  const rows = 500, dim = 16;
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+  const data = new Float32Array(rows * dim).map(rnd);
+  const q = new Float32Array(dim).map(rnd);
+  const all = Array.from({ length: rows }, (_, r) => {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += data[r * dim + j] * q[j];
+    return { row: r, score: s };
+  }).sort((a, b) => b.score - a.score);
+  const got = topKDot(data, rows, dim, q, 25);
+  assert.deepEqual(got.map((h) => h.row), all.slice(0, 25).map((h) => h.row));
+  assert.equal(topKDot(data, rows, dim, q, 0).length, 0);
+  assert.equal(topKDot(data, 3, dim, q, 10).length, 3);
+  assert.throws(() => topKDot(data, rows, dim, new Float32Array(3), 1), /dims/);
+});
+
+test('VectorMatrix swapRemove keeps the other rows', () => {
+  const m = new VectorMatrix(2, 1);
+  m.push(new Float32Array([1, 0]));
+  m.push(new Float32Array([0, 1]));
+  m.push(new Float32Array([0.6, 0.8]));
+  assert.equal(m.swapRemove(0), 2);
+  assert.equal(m.count, 2);
+  assert.deepEqual(Array.from(m.get(0)), [0.6000000238418579, 0.800000011920929]);
+});
+
+test('index file round-trips and rejects corruption, truncation and newer formats', async () => {
+  const ix = { modelId: 'm', preprocessVersion: 1, dim: 2, entries: [{ path: 'a.png', size: 1, mtimeMs: 2, hash: 'h' }], vectors: new Float32Array([0.6, 0.8]), skipped: [{ path: 'b.png', reason: 'bad' }] };
+  const buf = serializeIndex(ix);
+  const back = deserializeIndex(buf);
+  assert.deepEqual(back.entries, ix.entries);
+  assert.deepEqual(back.skipped, ix.skipped);
+  assert.ok(Math.abs(back.vectors[0] - 0.6) < 1e-3);
+  const flipped = Buffer.from(buf); flipped[flipped.length - 1] ^= 0xff;
+  assert.throws(() => deserializeIndex(flipped), IndexLoadError);
+  assert.throws(() => deserializeIndex(buf.subarray(0, buf.length - 3)), IndexLoadError);
+  assert.throws(() => deserializeIndex(buf.subarray(0, 10)), IndexLoadError);
+  const newer = Buffer.from(buf); newer.writeUInt32LE(99, 8);
+  assert.throws(() => deserializeIndex(newer), /newer/);
+
+  const dir = tmpdir();
+  const file = path.join(dir, 'x', 'index.sksidx');
+  await writeIndexFile(file, ix);
+  assert.equal((await readIndexFile(file))!.entries.length, 1);
+  assert.deepEqual(fs.readdirSync(path.dirname(file)), ['index.sksidx'], 'no temp files left behind');
+  fs.writeFileSync(file, flipped);
+  await assert.rejects(readIndexFile(file), IndexLoadError);
+  assert.ok(fs.readdirSync(path.dirname(file)).some((f) => f.startsWith('index.sksidx.corrupt-')), 'corrupt index set aside');
+  assert.equal(await readIndexFile(file), undefined);
+});
+
+test('scan honours include/exclude, skips large files and does not follow symlinks', async () => {
+  const dir = tmpdir();
+  fs.mkdirSync(path.join(dir, 'a b', 'ünï'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'node_modules', 'x'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'a b', 'ünï', 'cat.PNG'), 'x');
+  fs.writeFileSync(path.join(dir, 'dog.svg'), 'x');
+  fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+  fs.writeFileSync(path.join(dir, 'big.jpg'), Buffer.alloc(2000));
+  fs.writeFileSync(path.join(dir, 'node_modules', 'x', 'icon.png'), 'x');
+  fs.symlinkSync(dir, path.join(dir, 'loop'));
+  fs.symlinkSync(path.join(dir, 'dog.svg'), path.join(dir, 'link.svg'));
+  const r = await scanFolder(dir, { maxFileBytes: 1000 });
+  assert.deepEqual(r.files.map((f) => f.rel), ['a b/ünï/cat.PNG', 'dog.svg']);
+  assert.deepEqual(r.skipped.map((s) => s.path), ['big.jpg']);
+  const r2 = await scanFolder(dir, { include: ['**/*.svg'], exclude: [] });
+  assert.deepEqual(r2.files.map((f) => f.rel), ['dog.svg']);
+});
+
+test('reconcile encodes only new or changed files and survives a restart', async () => {
+  const dir = tmpdir();
+  const store = path.join(tmpdir(), 'idx.sksidx');
+  for (const n of ['a', 'b', 'c']) fs.writeFileSync(path.join(dir, `${n}.png`), `image ${n}`);
+  fs.writeFileSync(path.join(dir, 'bad.png'), 'BAD bytes');
+  const enc = new HashEncoder();
+  const ix = new FolderIndex(dir, store, enc, { preprocessVersion: 1 });
+  const r1 = await ix.reconcile();
+  assert.deepEqual(r1, { added: 3, removed: 0, failed: 1 });
+  assert.deepEqual(ix.skippedFiles, [{ path: 'bad.png', reason: 'not a supported image format' }]);
+
+  // Exact query finds its own file first.
+  const q = vecOf(Buffer.from('image b'));
+  assert.equal(ix.search(q, 1)[0].path, 'b.png');
+  assert.ok(Math.abs(ix.search(q, 1)[0].score - 1) < 1e-3);
+
+  // Restart: a new FolderIndex loads the store; nothing is re-encoded if nothing changed.
+  const enc2 = new HashEncoder();
+  const ix2 = new FolderIndex(dir, store, enc2, { preprocessVersion: 1 });
+  assert.equal(await ix2.load(), undefined);
+  assert.equal(ix2.size, 3);
+  fs.writeFileSync(path.join(dir, 'c.png'), 'image c changed!');
+  fs.rmSync(path.join(dir, 'a.png'));
+  fs.writeFileSync(path.join(dir, 'd.png'), 'image d');
+  const r2 = await ix2.reconcile();
+  assert.deepEqual(enc2.encoded.sort(), ['bad.png', 'c.png', 'd.png']);
+  assert.deepEqual(r2, { added: 2, removed: 1, failed: 1 });
+  assert.deepEqual(ix2.listEntries().map((e) => e.path).sort(), ['b.png', 'c.png', 'd.png']);
+  assert.equal(ix2.search(vecOf(Buffer.from('image c changed!')), 1)[0].path, 'c.png');
+
+  // A different model id forces re-encoding.
+  const enc3 = new HashEncoder();
+  enc3.modelId = 'other-model';
+  const ix3 = new FolderIndex(dir, store, enc3, { preprocessVersion: 1 });
+  assert.match((await ix3.load())!, /model or preprocessing changed/);
+  assert.equal(ix3.size, 0);
+});
+
+test('watcher updates: create, change, delete, folder delete', async () => {
+  const dir = tmpdir();
+  const store = path.join(tmpdir(), 'idx.sksidx');
+  const ix = new FolderIndex(dir, store, new HashEncoder(), { preprocessVersion: 1 });
+  await ix.reconcile();
+  fs.mkdirSync(path.join(dir, 'sub'));
+  fs.writeFileSync(path.join(dir, 'sub', 'x.png'), 'x');
+  fs.writeFileSync(path.join(dir, 'y.svg'), 'y');
+  fs.writeFileSync(path.join(dir, 'readme.md'), 'not an image');
+  await ix.updateFiles([path.join(dir, 'sub', 'x.png'), path.join(dir, 'y.svg'), path.join(dir, 'readme.md'), path.join(os.tmpdir(), 'outside.png')]);
+  assert.deepEqual(ix.listEntries().map((e) => e.path).sort(), ['sub/x.png', 'y.svg']);
+  fs.rmSync(path.join(dir, 'sub'), { recursive: true });
+  await ix.removeFiles([path.join(dir, 'sub')]);
+  assert.deepEqual(ix.listEntries().map((e) => e.path), ['y.svg']);
+  // A moved-in folder is picked up as a whole.
+  fs.mkdirSync(path.join(dir, 'moved', 'deep'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'moved', 'deep', 'z.png'), 'z');
+  await ix.updateFiles([path.join(dir, 'moved')]);
+  assert.deepEqual(ix.listEntries().map((e) => e.path).sort(), ['moved/deep/z.png', 'y.svg']);
+  // Persisted state equals memory.
+  const again = new FolderIndex(dir, store, new HashEncoder(), { preprocessVersion: 1 });
+  await again.load();
+  assert.deepEqual(again.listEntries().map((e) => e.path).sort(), ['moved/deep/z.png', 'y.svg']);
+});
