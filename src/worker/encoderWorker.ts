@@ -22,7 +22,7 @@ async function handle(req: WorkerRequest): Promise<WorkerResponse> {
   if (CRASH_MARKER && req.op === 'embedFiles' && req.paths.some((p) => path.basename(p).includes(CRASH_MARKER))) process.exit(70);
   switch (req.op) {
     case 'init':
-      embedder = await Embedder.create(req.modelDir, { provider: req.provider, intraOpThreads: req.intraOpThreads });
+      embedder = await Embedder.create(req.modelDir, { provider: req.provider, intraOpThreads: req.intraOpThreads, log: (l) => process.stderr.write(l + '\n') });
       return { id: req.id, ok: true, provider: embedder.provider, modelId: embedder.modelId, dim: embedder.dim };
     case 'embedFiles':
       if (!embedder) throw new Error('encoder not initialised');
