@@ -38,9 +38,14 @@ async function handle(req: WorkerRequest): Promise<WorkerResponse> {
     case 'thumbnail': {
       await fs.promises.mkdir(path.dirname(req.dest), { recursive: true });
       const tmp = `${req.dest}.${process.pid}.tmp`;
-      const meta = await sharp(req.src, { limitInputPixels: req.limits.maxInputPixels ?? 100_000_000, animated: false }).metadata();
+      // Bytes, not a path: librsvg then has no base location from which to resolve other files.
+      const st = await fs.promises.stat(req.src);
+      if (req.limits.maxFileBytes !== undefined && st.size > req.limits.maxFileBytes) throw new Error('file too large');
+      const bytes = await fs.promises.readFile(req.src);
+      const base = { limitInputPixels: req.limits.maxInputPixels ?? 100_000_000, animated: false, failOn: 'error' as const };
+      const meta = await sharp(bytes, base).metadata();
       const density = meta.format === 'svg' ? Math.min(1200, Math.max(72, (72 * req.size * 2) / Math.max(meta.width ?? 1, meta.height ?? 1, 1))) : undefined;
-      await sharp(req.src, { limitInputPixels: req.limits.maxInputPixels ?? 100_000_000, animated: false, density })
+      await sharp(bytes, { ...base, density })
         .rotate()
         .resize(req.size, req.size, { fit: 'inside', withoutEnlargement: meta.format !== 'svg' })
         .png({ compressionLevel: 6 })
