@@ -8,6 +8,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { FromWebviewMessage, IndexStatusMessage, ResultAction, ToWebviewMessage } from '../shared/protocol';
 import { emptyStateText } from './format';
+import { icon, type IconName } from './icons';
 import { closeMenu } from './menu';
 import { Pad, type ChangeReason } from './pad';
 import { Debouncer, SearchTracker } from './requests';
@@ -28,7 +29,6 @@ const SEARCH_DEBOUNCE_MS = 250;
 const vscode = acquireVsCodeApi();
 const post = (m: FromWebviewMessage) => vscode.postMessage(m);
 const app = document.getElementById('app') ?? document.body;
-const hasCodicons = document.getElementById('vscode-codicon-stylesheet') !== null;
 const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 const mod = isMac ? '⌘' : 'Ctrl+';
 
@@ -66,10 +66,10 @@ hint.setAttribute('aria-hidden', 'true');
 hint.textContent = 'Draw here';
 padWrap.append(canvas, hint);
 
-function toolButton(opts: { icon: string; text: string; label: string; testid?: string; toggle?: boolean }): HTMLElement {
+function toolButton(opts: { icon: IconName; label: string; testid?: string; toggle?: boolean }): HTMLElement {
+  // Inline SVG in the slot (not the `icon` attribute) so no codicon font has to be shipped.
   const b = document.createElement('vscode-toolbar-button');
-  if (hasCodicons) b.setAttribute('icon', opts.icon);
-  else b.textContent = opts.text;
+  b.append(icon(opts.icon));
   b.setAttribute('label', opts.label);
   b.setAttribute('aria-label', opts.label);
   b.title = opts.label;
@@ -97,11 +97,11 @@ for (const [value, text] of [['thin', 'Thin'], ['medium', 'Medium'], ['thick', '
   penSelect.append(o);
 }
 
-const eraserBtn = toolButton({ icon: 'eraser', text: 'Eraser', label: 'Eraser (removes whole strokes)', testid: 'eraser-button', toggle: true }) as HTMLElement & { checked: boolean };
-const undoBtn = toolButton({ icon: 'discard', text: 'Undo', label: `Undo (${mod}Z)`, testid: 'undo-button' });
-const redoBtn = toolButton({ icon: 'redo', text: 'Redo', label: `Redo (${isMac ? '⇧⌘Z' : 'Ctrl+Y'})`, testid: 'redo-button' });
-const clearBtn = toolButton({ icon: 'clear-all', text: 'Clear', label: 'Clear sketch (Escape)', testid: 'clear-button' });
-const imageBtn = toolButton({ icon: 'file-media', text: 'Image…', label: 'Search with image file…', testid: 'image-search-button' });
+const eraserBtn = toolButton({ icon: 'eraser', label: 'Eraser (removes whole strokes)', testid: 'eraser-button', toggle: true }) as HTMLElement & { checked: boolean };
+const undoBtn = toolButton({ icon: 'discard', label: `Undo (${mod}Z)`, testid: 'undo-button' });
+const redoBtn = toolButton({ icon: 'redo', label: `Redo (${isMac ? '⇧⌘Z' : 'Ctrl+Y'})`, testid: 'redo-button' });
+const clearBtn = toolButton({ icon: 'clear-all', label: 'Clear sketch (Escape)', testid: 'clear-button' });
+const imageBtn = toolButton({ icon: 'file-media', label: 'Search with image file…', testid: 'image-search-button' });
 const spacer = document.createElement('span');
 spacer.className = 'spacer';
 toolbar.append(penSelect, eraserBtn, undoBtn, redoBtn, clearBtn, spacer, imageBtn);

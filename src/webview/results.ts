@@ -5,6 +5,7 @@
  */
 import type { ResultAction, SearchResult } from '../shared/protocol';
 import { formatFolder, formatScore, moveInGrid, resultsAnnouncement } from './format';
+import { icon } from './icons';
 import { showMenu, type MenuEntry } from './menu';
 
 export const RESULT_MENU: MenuEntry[] = [
@@ -157,7 +158,7 @@ export class ResultsView {
     more.type = 'button';
     more.className = 'more';
     more.tabIndex = -1;
-    more.textContent = '⋯';
+    more.append(icon('ellipsis'));
     more.setAttribute('aria-label', `More actions for ${r.name}`);
     more.setAttribute('aria-haspopup', 'menu');
     more.dataset.testid = 'result-more';

@@ -7,6 +7,7 @@
  * - SVG rendered at a density that makes its longer side about INPUT_SIZE * 2 px (crisp icons).
  * - Fitted (aspect preserved) into INPUT_SIZE x INPUT_SIZE, padded with white, sRGB, 3 channels.
  */
+import * as fs from 'fs';
 import sharp from 'sharp';
 import { INPUT_SIZE, SKETCH_MARGIN } from './preprocess';
 
@@ -19,6 +20,9 @@ export interface DecodeOptions {
 
 /** Decode any supported image (path or bytes) to S*S*3 RGB bytes. Throws with a readable message. */
 export async function imageToRgb(input: string | Buffer, opts: DecodeOptions = {}): Promise<Buffer> {
+  // Always decode from bytes: given a path, librsvg would resolve <image href="relative.png">
+  // against the SVG's folder and read other files (test/unit/svg-safety.test.ts).
+  if (typeof input === 'string') input = await fs.promises.readFile(input);
   const size = opts.size ?? INPUT_SIZE;
   const limitInputPixels = opts.maxInputPixels ?? MAX_INPUT_PIXELS;
   const base = { limitInputPixels, failOn: 'error' as const, animated: false };
