@@ -9,8 +9,9 @@ export interface WebviewHtmlOptions {
   /** webview.asWebviewUri(media/webview.css) */
   styleUri: string;
   /**
-   * Optional webview URI of @vscode/codicons' codicon.css (its codicon.ttf next to it).
-   * With it the toolbar shows icons; without it, short text labels.
+   * Optional webview URI of @vscode/codicons' codicon.css (its codicon.ttf next to it), linked with
+   * the id @vscode-elements' <vscode-icon> looks for. Not needed today: the webview draws its few
+   * icons as inline SVG (src/webview/icons.ts).
    */
   codiconsUri?: string;
   /** webview.cspSource */

@@ -79,5 +79,5 @@ export function looksLikeSketch(rgb: Uint8Array): boolean {
     if (max - min > 60) colourful++;
     if (max < 160) ink++;
   }
-  return colourful / n < 0.02 && ink / n > 0.003 && ink / n < 0.3;
+  return colourful / n < 0.02 && ink / n > 0.0005 && ink / n < 0.3;
 }
