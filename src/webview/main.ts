@@ -10,7 +10,7 @@ import type { FromWebviewMessage, IndexStatusMessage, ResultAction, ToWebviewMes
 import { emptyStateText } from './format';
 import { icon, type IconName } from './icons';
 import { closeMenu } from './menu';
-import { Pad, type ChangeReason } from './pad';
+import { isUndoKey, Pad, type ChangeReason } from './pad';
 import { Debouncer, SearchTracker } from './requests';
 import { ResultsView } from './results';
 import { PEN_WIDTHS, loadState, saveState, type PenWidth } from './state';
@@ -80,7 +80,7 @@ function toolButton(opts: { icon: IconName; label: string; testid?: string; togg
 
 const toolbar = document.createElement('div');
 toolbar.className = 'toolbar';
-toolbar.setAttribute('role', 'toolbar');
+toolbar.setAttribute('role', 'group');
 toolbar.setAttribute('aria-label', 'Sketch tools');
 
 const penSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
@@ -134,6 +134,8 @@ function persist(): void {
 }
 
 function setDisabled(el: HTMLElement, disabled: boolean): void {
+  // Don't strand keyboard focus on a button that is about to become inert.
+  if (disabled && document.activeElement === el) canvas.focus({ preventScroll: true });
   el.toggleAttribute('inert', disabled);
   el.classList.toggle('disabled', disabled);
   el.setAttribute('aria-disabled', String(disabled));
@@ -199,6 +201,13 @@ eraserBtn.addEventListener('change', () => {
 undoBtn.addEventListener('click', () => pad.undo());
 redoBtn.addEventListener('click', () => pad.redo());
 clearBtn.addEventListener('click', () => { pad.clear(); canvas.focus(); });
+// Undo/redo shortcuts also work while a toolbar control has focus.
+toolbar.addEventListener('keydown', (e) => {
+  const u = isUndoKey(e);
+  if (!u) return;
+  e.preventDefault();
+  if (u === 'undo') pad.undo(); else pad.redo();
+});
 imageBtn.addEventListener('click', () => post({ type: 'command', command: 'searchWithImageFile' }));
 
 // ---------------------------------------------------------------- host messages
