@@ -17,7 +17,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { codeServerInstalled, findVsix, startCodeServer, type CodeServer, type Theme } from './helpers/codeServer';
 import {
   RESULTS_DIR, circle, drawStrokes, launchBrowser, openWorkbench, poll, polyline, resultNames, runCommand,
-  screenshot, sleep, star, text, webviewFrame, type Pt,
+  screenshot, selectColorTheme, sleep, star, text, webviewFrame, type Pt,
 } from './helpers/workbench';
 // Plain ESM helper shared with scripts/demo.sh.
 import { makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
@@ -67,11 +67,15 @@ async function diagnose(label: string, err: unknown): Promise<never> {
 }
 
 /** Runs a test body, printing a screenshot path, the webview's text and log tails on failure. */
+let broken = '';
 function e2e(name: string, fn: () => Promise<void>, timeoutMs = 180_000): void {
-  test(name, { timeout: timeoutMs }, async () => {
+  test(name, { timeout: timeoutMs }, async (t) => {
+    // The steps build on each other: after a failure, the rest would only time out.
+    if (broken) return t.skip(`skipped: "${broken}" failed`);
     try {
       await fn();
     } catch (err) {
+      broken = name;
       await diagnose(name, err);
     }
   });
@@ -108,7 +112,8 @@ async function search(strokes: Pt[][], timeoutMs = 30_000): Promise<string[]> {
 }
 
 async function setTheme(theme: Theme): Promise<void> {
-  cs!.setTheme(theme);
+  // A person switches with "Preferences: Color Theme"; VS Code then writes workbench.colorTheme to settings.json.
+  await selectColorTheme(page, theme === 'dark' ? 'Dark Modern' : 'Light Modern');
   const cls = theme === 'dark' ? 'vs-dark' : 'vs';
   await poll(`the workbench to switch to the ${theme} theme`, async () => {
     const classes = (await page.locator('.monaco-workbench').getAttribute('class')) ?? '';

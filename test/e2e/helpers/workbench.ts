@@ -64,23 +64,47 @@ export async function dismissNotifications(page: Page): Promise<void> {
   }
 }
 
+const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
+
+/** Types into the open quick input (as a person would: keystrokes, so the list filters). */
+async function typeQuickInput(page: Page, value: string): Promise<void> {
+  const input = page.locator(QUICK_INPUT);
+  await input.focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(value, { delay: 10 });
+}
+
+/** Picks the quick-input row whose label contains `label` (retyping `filter` until it shows). */
+export async function pickQuickInput(page: Page, filter: string, label: string, timeoutMs = 60_000): Promise<void> {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  await poll(`"${label}" in the quick input`, async () => {
+    if (await row.isVisible().catch(() => false)) return true;
+    await typeQuickInput(page, filter);
+    await sleep(700);
+    return row.isVisible().catch(() => false);
+  }, timeoutMs, 300);
+  await row.click();
+}
+
 /** Runs a command through the command palette (F1), matching its full label. */
 export async function runCommand(page: Page, label: string): Promise<void> {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const input = page.locator(QUICK_INPUT);
   await poll(`the command palette to open`, async () => {
     if (await input.isVisible()) return true;
     await page.keyboard.press('F1');
     await sleep(500);
     return input.isVisible();
   }, 20_000, 200);
-  await input.fill(`>${label}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-  await poll(`command "${label}" in the palette`, async () => {
-    await input.fill(`>${label}`);
-    return row.isVisible().catch(() => false);
-  }, 60_000, 1000);
-  await row.click();
-  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  await pickQuickInput(page, `>${label}`, label);
+  await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+}
+
+/** Switches the color theme with "Preferences: Color Theme" (VS Code writes it to the user settings). */
+export async function selectColorTheme(page: Page, themeLabel: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await pickQuickInput(page, themeLabel, themeLabel, 20_000);
+  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
 
 /** The inner frame of the extension's webview view (VS Code nests two iframes). */
