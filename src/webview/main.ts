@@ -123,7 +123,7 @@ const pad = new Pad(canvas, saved.history, { pen: saved.pen, eraser: saved.erase
     if (active) debounce.cancel();
     post({ type: 'drawing', active });
   },
-  onEscape: () => pad.clear(),
+  onEscape: () => clearAll(),
 });
 eraserBtn.checked = saved.eraser;
 
@@ -144,7 +144,7 @@ function setDisabled(el: HTMLElement, disabled: boolean): void {
 function refreshChrome(): void {
   setDisabled(undoBtn, !pad.history.canUndo);
   setDisabled(redoBtn, !pad.history.canRedo);
-  setDisabled(clearBtn, pad.history.isEmpty);
+  setDisabled(clearBtn, pad.history.isEmpty && results.size === 0 && imageQueryLabel === null);
   hint.hidden = !pad.history.isEmpty;
   results.setEmpty(
     emptyStateText({
@@ -175,6 +175,20 @@ function onStrokesChanged(reason: ChangeReason): void {
   refreshChrome();
 }
 
+/** Clear the pad (undoable) and whatever results are shown, including host-pushed image results. */
+function clearAll(): void {
+  if (!pad.history.isEmpty) {
+    pad.clear(); // -> onStrokesChanged('clear')
+  } else if (results.size > 0 || imageQueryLabel !== null) {
+    tracker.invalidate();
+    imageQueryLabel = null;
+    searchError = undefined;
+    results.clear();
+    status.setLatency(null);
+    post({ type: 'clear' });
+  }
+}
+
 function sendSearch(): void {
   debounce.cancel();
   if (pad.history.isEmpty) return;
@@ -200,7 +214,7 @@ eraserBtn.addEventListener('change', () => {
 });
 undoBtn.addEventListener('click', () => pad.undo());
 redoBtn.addEventListener('click', () => pad.redo());
-clearBtn.addEventListener('click', () => { pad.clear(); canvas.focus(); });
+clearBtn.addEventListener('click', () => { clearAll(); canvas.focus(); refreshChrome(); });
 // Undo/redo shortcuts also work while a toolbar control has focus.
 toolbar.addEventListener('keydown', (e) => {
   const u = isUndoKey(e);
@@ -242,14 +256,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       break;
     case 'clearPad':
       closeMenu(false);
-      if (pad.history.isEmpty) {
-        // Nothing to undo, but drop any image-query results too.
-        imageQueryLabel = null;
-        results.clear();
-        status.setLatency(null);
-      } else {
-        pad.clear();
-      }
+      clearAll();
       break;
   }
   refreshChrome();
