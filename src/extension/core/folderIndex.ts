@@ -4,6 +4,7 @@
  * encoded) and by `updateFiles` / `removeFiles` (file watcher events).
  */
 import * as path from 'path';
+import { decodeHalf, encodeHalf } from './float16';
 import { EntryMeta, IndexLoadError, readIndexFile, SkippedFile, writeIndexFile } from './indexStore';
 import { ScannedFile, scanFolder, ScanOptions } from './scan';
 import { Hit, VectorMatrix } from './vectorIndex';
@@ -203,6 +204,8 @@ export class FolderIndex {
   }
 
   private put(e: EntryMeta, v: Float32Array): void {
+    // Keep memory exactly what the file stores (float16), so results do not change on restart.
+    v = decodeHalf(encodeHalf(v));
     const r = this.rowOf.get(e.path);
     if (r !== undefined) {
       this.entries[r] = e;
