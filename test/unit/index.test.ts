@@ -187,3 +187,19 @@ test('watcher updates: create, change, delete, folder delete', async () => {
   await again.load();
   assert.deepEqual(again.listEntries().map((e) => e.path).sort(), ['moved/deep/z.png', 'y.svg']);
 });
+
+test('identical files are encoded once', async () => {
+  const dir = tmpdir();
+  fs.mkdirSync(path.join(dir, 'copy'));
+  fs.writeFileSync(path.join(dir, 'a.png'), 'same bytes');
+  fs.writeFileSync(path.join(dir, 'copy', 'a.png'), 'same bytes');
+  fs.writeFileSync(path.join(dir, 'b.png'), 'same bytez'); // same size, different content
+  const enc = new HashEncoder();
+  const ix = new FolderIndex(dir, path.join(tmpdir(), 'i.sksidx'), enc, { preprocessVersion: 1, batchSize: 1 });
+  await ix.reconcile();
+  assert.equal(ix.size, 3);
+  assert.deepEqual(enc.encoded.sort(), ['a.png', 'b.png']);
+  assert.equal(ix.dedupedCount, 1);
+  assert.deepEqual(Array.from(ix.vectorOf('copy/a.png')!), Array.from(ix.vectorOf('a.png')!));
+  assert.notDeepEqual(Array.from(ix.vectorOf('b.png')!), Array.from(ix.vectorOf('a.png')!));
+});

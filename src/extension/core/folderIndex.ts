@@ -3,6 +3,8 @@
  * the files on disk by `reconcile` (full scan diff: only new or changed size/mtime files are
  * encoded) and by `updateFiles` / `removeFiles` (file watcher events).
  */
+import { createHash } from 'crypto';
+import { readFile } from 'fs/promises';
 import * as path from 'path';
 import { decodeHalf, encodeHalf } from './float16';
 import { EntryMeta, IndexLoadError, readIndexFile, SkippedFile, writeIndexFile } from './indexStore';
@@ -38,6 +40,10 @@ export class FolderIndex {
   private vectors: VectorMatrix;
   private skipped = new Map<string, string>();
   private dirty = false;
+  /** How many entries of each file size exist (to find identical files cheaply). */
+  private sizes = new Map<number, number>();
+  /** Files that reused the vector of an identical file instead of being encoded. */
+  dedupedCount = 0;
   private lastSave = 0;
 
   constructor(
@@ -72,6 +78,7 @@ export class FolderIndex {
     }
     this.entries = [];
     this.rowOf.clear();
+    this.sizes.clear();
     this.vectors = new VectorMatrix(stored.dim, stored.entries.length);
     stored.entries.forEach((e, i) => this.put(e, stored!.vectors.subarray(i * stored!.dim, (i + 1) * stored!.dim)));
     for (const s of stored.skipped) this.skipped.set(s.path, s.reason);
@@ -181,8 +188,20 @@ export class FolderIndex {
     for (let i = 0; i < files.length; i += batch) {
       if (token?.cancelled) break;
       await this.opts.between?.();
-      const chunk = files.slice(i, i + batch);
-      const results = await this.encoder.embedFiles(chunk.map((f) => f.abs));
+      const all = files.slice(i, i + batch);
+      // Identical files are encoded once: a file whose size matches an indexed one is hashed
+      // here (cheap, and only then) and reuses that entry's vector when the content is the same.
+      const chunk: ScannedFile[] = [];
+      for (const f of all) {
+        const twin = await this.findTwin(f);
+        if (twin) {
+          this.skipped.delete(f.rel);
+          this.put({ path: f.rel, size: f.size, mtimeMs: f.mtimeMs, hash: twin.hash }, twin.vector);
+          added++;
+          this.dedupedCount++;
+        } else chunk.push(f);
+      }
+      const results = chunk.length ? await this.encoder.embedFiles(chunk.map((f) => f.abs)) : [];
       chunk.forEach((f, j) => {
         const r = results[j];
         if (r && r.ok) {
@@ -203,7 +222,24 @@ export class FolderIndex {
     return { added, failed };
   }
 
+  private async findTwin(f: ScannedFile): Promise<{ hash: string; vector: Float32Array } | undefined> {
+    if (!this.sizes.has(f.size)) return undefined;
+    let hash: string;
+    try {
+      hash = createHash('sha1').update(await readFile(f.abs)).digest('hex');
+    } catch {
+      return undefined; // let the encoder report the problem
+    }
+    for (const e of this.entries) {
+      if (e.size === f.size && e.hash === hash && e.path !== f.rel) return { hash, vector: new Float32Array(this.vectorOf(e.path)!) };
+    }
+    return undefined;
+  }
+
   private put(e: EntryMeta, v: Float32Array): void {
+    this.sizes.set(e.size, (this.sizes.get(e.size) ?? 0) + 1);
+    const old = this.rowOf.get(e.path);
+    if (old !== undefined) this.unsize(this.entries[old].size);
     // Keep memory exactly what the file stores (float16), so results do not change on restart.
     v = decodeHalf(encodeHalf(v));
     const r = this.rowOf.get(e.path);
@@ -217,9 +253,15 @@ export class FolderIndex {
     this.dirty = true;
   }
 
+  private unsize(size: number): void {
+    const n = (this.sizes.get(size) ?? 0) - 1;
+    if (n > 0) this.sizes.set(size, n); else this.sizes.delete(size);
+  }
+
   private remove(rel: string): void {
     const r = this.rowOf.get(rel);
     if (r === undefined) return;
+    this.unsize(this.entries[r].size);
     const moved = this.vectors.swapRemove(r);
     this.rowOf.delete(rel);
     if (moved >= 0) {
