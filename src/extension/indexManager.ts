@@ -4,10 +4,12 @@
  * into small updates. Work runs one job at a time, pauses while the user draws, can be cancelled.
  */
 import * as crypto from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readSettings } from './config';
 import { FolderIndex, SearchHit } from './core/folderIndex';
+import { acquireWriterLock } from './core/writerLock';
 import { PREPROCESS_VERSION, Stroke } from './core/preprocess';
 import { CrashIsolatingFileEncoder, EncoderWorkerClient } from './core/workerClient';
 import type { IndexState } from '../shared/protocol';
@@ -39,6 +41,7 @@ export class IndexManager implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   private disposables: vscode.Disposable[] = [];
   private started = false;
+  private locks = new Map<string, { acquired: boolean; release(): void }>();
 
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly log: (line: string) => void) {
     const settings = readSettings();
@@ -114,9 +117,17 @@ export class IndexManager implements vscode.Disposable {
     for (const wf of vscode.workspace.workspaceFolders ?? []) {
       if (wf.uri.scheme !== 'file' || this.folders.has(wf.uri.toString())) continue;
       const s = readSettings(wf.uri);
-      const index = new FolderIndex(wf.uri.fsPath, this.storeFile(wf), this.encoder, {
+      const store = this.storeFile(wf);
+      await fs.promises.mkdir(path.dirname(store), { recursive: true });
+      const lock = this.locks.get(store) ?? acquireWriterLock(store);
+      this.locks.set(store, lock);
+      if (!lock.acquired) this.log(`[${wf.name}] another window is writing this index; keeping changes in memory only`);
+      const index = new FolderIndex(wf.uri.fsPath, store, this.encoder, {
         include: s.include, exclude: s.exclude, maxFileBytes: s.maxFileBytes, preprocessVersion: PREPROCESS_VERSION,
-        batchSize: 16, between: () => this.yieldToUser(), log: (l) => this.log(`[${wf.name}] ${l}`),
+        readOnly: !lock.acquired,
+        // A GPU takes bigger batches; on CPU small batches keep the queue responsive.
+        batchSize: this.worker.provider && this.worker.provider !== 'cpu' ? 64 : 16,
+        between: () => this.yieldToUser(), log: (l) => this.log(`[${wf.name}] ${l}`),
       });
       const note = await index.load();
       if (note) { this.log(`[${wf.name}] ${note}`); void vscode.window.showInformationMessage(`Sketch Search: ${note}`); }
@@ -272,6 +283,7 @@ export class IndexManager implements vscode.Disposable {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     for (const d of this.disposables) d.dispose();
     this.worker.dispose();
+    for (const l of this.locks.values()) l.release();
     this.emitter.dispose();
   }
 }

@@ -203,3 +203,24 @@ test('identical files are encoded once', async () => {
   assert.deepEqual(Array.from(ix.vectorOf('copy/a.png')!), Array.from(ix.vectorOf('a.png')!));
   assert.notDeepEqual(Array.from(ix.vectorOf('b.png')!), Array.from(ix.vectorOf('a.png')!));
 });
+
+test('one writer per index file; a stale lock is taken over', async () => {
+  const { acquireWriterLock } = await import('../../src/extension/core/writerLock');
+  const file = path.join(tmpdir(), 'i.sksidx');
+  const a = acquireWriterLock(file);
+  assert.equal(a.acquired, true);
+  fs.writeFileSync(`${file}.lock`, String(process.ppid)); // a live process that is not us
+  assert.equal(acquireWriterLock(file).acquired, false);
+  fs.writeFileSync(`${file}.lock`, '999999999'); // no such process
+  const c = acquireWriterLock(file);
+  assert.equal(c.acquired, true);
+  c.release();
+  assert.equal(fs.existsSync(`${file}.lock`), false);
+  // A read-only index never writes.
+  const dir = tmpdir();
+  fs.writeFileSync(path.join(dir, 'x.png'), 'x');
+  const ro = new FolderIndex(dir, file, new HashEncoder(), { preprocessVersion: 1, readOnly: true });
+  await ro.reconcile();
+  assert.equal(ro.size, 1);
+  assert.equal(fs.existsSync(file), false);
+});

@@ -27,6 +27,8 @@ export interface FolderIndexOptions extends ScanOptions {
   preprocessVersion: number;
   /** Persist at most this often during long runs (ms). */
   saveEveryMs?: number;
+  /** Keep the index in memory only (another process owns the file). */
+  readOnly?: boolean;
   /** Called between batches; may wait (e.g. while the user draws). */
   between?: () => Promise<void>;
   log?: (line: string) => void;
@@ -86,7 +88,7 @@ export class FolderIndex {
   }
 
   async save(): Promise<void> {
-    if (!this.dirty) return;
+    if (!this.dirty || this.opts.readOnly) return;
     this.dirty = false;
     this.lastSave = Date.now();
     await writeIndexFile(this.storeFile, {
