@@ -14,6 +14,7 @@ import { defaultModelDir } from '../extension/core/model';
 import { PREPROCESS_VERSION } from '../extension/core/preprocess';
 import { readQueryFile } from '../extension/core/queryInput';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../extension/core/scan';
+import { jsTopK, OrtTopK } from '../extension/core/topkEngine';
 
 const USAGE = `usage:
   sketch-search index DIR [--db FILE]
@@ -109,8 +110,8 @@ async function cmdQuery(a: Args): Promise<number> {
     const stored = await readIndexFile(db);
     if (!stored) throw new Error(`${db}: no such index`);
     if (stored.modelId !== embedder.modelId) throw new Error(`${db} was built with model ${stored.modelId}, not ${embedder.modelId}: re-run "sketch-search index"`);
-    const { topKDot } = await import('../extension/core/vectorIndex');
-    const hits = topKDot(stored.vectors, stored.entries.length, stored.dim, vec, top).map((h) => ({ path: stored.entries[h.row].path, score: h.score }));
+    const engine = await OrtTopK.create(path.join(str(a, '--model') ?? defaultModelDir(), 'topk.onnx')).catch(() => jsTopK);
+    const hits = (await engine.topK(stored.vectors, stored.entries.length, stored.dim, vec, top)).map((h) => ({ path: stored.entries[h.row].path, score: h.score }));
     if (a.flags.has('--json')) process.stdout.write(JSON.stringify({ query: sketch, results: hits }) + '\n');
     else for (const h of hits) process.stdout.write(`${h.score.toFixed(4)}  ${h.path}\n`);
     return 0;

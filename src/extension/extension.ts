@@ -33,7 +33,7 @@ export function activate(ctx: vscode.ExtensionContext): { index: IndexManager } 
     const t0 = performance.now();
     const indexed = index.vectorOf(file);
     const q = indexed ? { vector: indexed, as: 'image' as const } : await index.embedQueryFile(file);
-    const hits = index.search(q.vector, 60).filter((h) => h.abs !== file);
+    const hits = (await index.search(q.vector, 61)).filter((h) => h.abs !== file);
     await vscode.commands.executeCommand('sketchSearch.pad.focus');
     view.showImageResults(label, hits, performance.now() - t0);
   };

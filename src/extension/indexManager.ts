@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { readSettings } from './config';
 import { FolderIndex, SearchHit } from './core/folderIndex';
+import { jsTopK, OrtTopK, TopKEngine } from './core/topkEngine';
 import { acquireWriterLock } from './core/writerLock';
 import { PREPROCESS_VERSION, Stroke } from './core/preprocess';
 import { CrashIsolatingFileEncoder, EncoderWorkerClient } from './core/workerClient';
@@ -41,6 +42,7 @@ export class IndexManager implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   private disposables: vscode.Disposable[] = [];
   private started = false;
+  private engine: Promise<TopKEngine> | undefined;
   private locks = new Map<string, { acquired: boolean; release(): void }>();
 
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly log: (line: string) => void) {
@@ -256,10 +258,20 @@ export class IndexManager implements vscode.Disposable {
     return undefined;
   }
 
-  search(q: Float32Array, k: number): RankedHit[] {
+  async search(q: Float32Array, k: number): Promise<RankedHit[]> {
     const all: RankedHit[] = [];
-    for (const { wf, index } of this.folders.values()) for (const h of index.search(q, k)) all.push({ ...h, folder: wf });
+    const engine = await this.topKEngine();
+    for (const { wf, index } of this.folders.values()) for (const h of await index.search(q, k, engine)) all.push({ ...h, folder: wf });
     return all.sort((a, b) => b.score - a.score).slice(0, k);
+  }
+
+  /** The fast exact search engine (onnxruntime), or the JavaScript one if it cannot load. */
+  private topKEngine(): Promise<TopKEngine> {
+    this.engine ??= OrtTopK.create(path.join(this.ctx.extensionPath, 'models', 'topk.onnx')).then(
+      (e) => { this.log('search: exact top-k on onnxruntime'); return e as TopKEngine; },
+      (e) => { this.log(`search: onnxruntime top-k unavailable (${(e as Error).message}); using the JavaScript search`); return jsTopK; },
+    );
+    return this.engine;
   }
 
   skippedReport(): { folder: string; path: string; reason: string }[] {

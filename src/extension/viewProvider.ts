@@ -90,7 +90,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
         }
         try {
           const q = await this.index.embedStrokes(strokes);
-          const hits = this.index.search(q, m.top ?? readSettings().maxResults);
+          const hits = await this.index.search(q, m.top ?? readSettings().maxResults);
           const results = this.toResults(hits);
           this.post({ type: 'searchResponse', requestId: m.requestId, results, elapsedMs: performance.now() - t0 });
           void this.sendThumbnails(results);

@@ -72,7 +72,7 @@ test('QuickDraw drawings of unseen classes retrieve their emoji well above chanc
     const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     for (const d of drawings) {
       const q = await embedder.embedStrokes(quickDrawToStrokes(d.drawing));
-      const ranked = ix.search(q, ix.size).map((h) => h.path.startsWith(`${d.cls}/`));
+      const ranked = (await ix.search(q, ix.size)).map((h) => h.path.startsWith(`${d.cls}/`));
       model += averagePrecision(ranked);
       const shuffled = [...ranked].sort(() => rnd() - 0.5);
       chance += averagePrecision(shuffled);

@@ -16,7 +16,7 @@ test('fuzzed and forged messages open nothing; valid ids act on the right file',
     current: { state: 'ready', indexed: 2, total: 2, done: 0 },
     setDrawing: () => undefined,
     embedStrokes: async () => new Float32Array([1, 0]),
-    search: () => [
+    search: async () => [
       { path: 'icons/cat.png', abs: '/ws/icons/cat.png', score: 0.9, folder: { name: 'ws' } },
       { path: 'dog.svg', abs: '/ws/dog.svg', score: 0.5, folder: { name: 'ws' } },
     ],

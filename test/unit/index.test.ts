@@ -138,8 +138,8 @@ test('reconcile encodes only new or changed files and survives a restart', async
 
   // Exact query finds its own file first.
   const q = vecOf(Buffer.from('image b'));
-  assert.equal(ix.search(q, 1)[0].path, 'b.png');
-  assert.ok(Math.abs(ix.search(q, 1)[0].score - 1) < 1e-3);
+  assert.equal((await ix.search(q, 1))[0].path, 'b.png');
+  assert.ok(Math.abs((await ix.search(q, 1))[0].score - 1) < 1e-3);
 
   // Restart: a new FolderIndex loads the store; nothing is re-encoded if nothing changed.
   const enc2 = new HashEncoder();
@@ -153,7 +153,7 @@ test('reconcile encodes only new or changed files and survives a restart', async
   assert.deepEqual(enc2.encoded.sort(), ['bad.png', 'c.png', 'd.png']);
   assert.deepEqual(r2, { added: 2, removed: 1, failed: 1 });
   assert.deepEqual(ix2.listEntries().map((e) => e.path).sort(), ['b.png', 'c.png', 'd.png']);
-  assert.equal(ix2.search(vecOf(Buffer.from('image c changed!')), 1)[0].path, 'c.png');
+  assert.equal((await ix2.search(vecOf(Buffer.from('image c changed!')), 1))[0].path, 'c.png');
 
   // A different model id forces re-encoding.
   const enc3 = new HashEncoder();

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { decodeHalf, encodeHalf } from './float16';
 import { EntryMeta, IndexLoadError, readIndexFile, SkippedFile, writeIndexFile } from './indexStore';
 import { ScannedFile, scanFolder, ScanOptions } from './scan';
+import { jsTopK, TopKEngine } from './topkEngine';
 import { Hit, VectorMatrix } from './vectorIndex';
 import type { EmbedResult } from './embedder';
 
@@ -164,8 +165,9 @@ export class FolderIndex {
     await this.save();
   }
 
-  search(q: Float32Array, k: number): SearchHit[] {
-    return this.vectors.topK(q, k).map((h: Hit) => {
+  async search(q: Float32Array, k: number, engine: TopKEngine = jsTopK): Promise<SearchHit[]> {
+    const hits = await engine.topK(this.vectors.raw(), this.vectors.count, this.vectors.dim, q, k);
+    return hits.map((h: Hit) => {
       const e = this.entries[h.row];
       return { path: e.path, abs: path.join(this.root, e.path), score: h.score };
     });
