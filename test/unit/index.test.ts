@@ -224,3 +224,38 @@ test('one writer per index file; a stale lock is taken over', async () => {
   assert.equal(ro.size, 1);
   assert.equal(fs.existsSync(file), false);
 });
+
+test('a crash mid-indexing loses at most the batch in flight (journal)', async () => {
+  const dir = tmpdir();
+  for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(dir, `f${i}.png`), `img ${i}`);
+  fs.writeFileSync(path.join(dir, 'bad.png'), 'BAD');
+  const store = path.join(tmpdir(), 'i.sksidx');
+  // An encoder that "crashes" (never returns) on its third batch: the process would die here.
+  class DyingEncoder extends HashEncoder {
+    async embedFiles(paths: string[]) {
+      if (this.calls === 2) return new Promise<never>(() => undefined);
+      return super.embedFiles(paths);
+    }
+  }
+  const ix = new FolderIndex(dir, store, new DyingEncoder(), { preprocessVersion: 1, batchSize: 2, saveEveryMs: 1e9 });
+  void ix.reconcile();
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(fs.existsSync(store), false, 'no full save happened');
+  assert.ok(fs.existsSync(`${store}.journal`));
+  // "Restart": a new index loads the journal; only the unfinished files are encoded again.
+  const enc = new HashEncoder();
+  const again = new FolderIndex(dir, store, enc, { preprocessVersion: 1, batchSize: 2 });
+  await again.load();
+  // Two batches survived: [bad.png (skipped), f0] and [f1, f2].
+  assert.equal(again.size, 3);
+  assert.deepEqual(again.skippedFiles.map((f) => f.path), ['bad.png']);
+  // A torn last line is ignored.
+  fs.appendFileSync(`${store}.journal`, '{"p":"torn.png","s":');
+  const torn = new FolderIndex(dir, store, new HashEncoder(), { preprocessVersion: 1 });
+  await torn.load();
+  assert.equal(torn.size, 3);
+  await again.reconcile();
+  assert.equal(again.size, 10);
+  assert.deepEqual(enc.encoded.sort(), ['bad.png', 'f3.png', 'f4.png', 'f5.png', 'f6.png', 'f7.png', 'f8.png', 'f9.png'], 'only unfinished files (and the skipped one, retried) are encoded again');
+  assert.equal(fs.existsSync(`${store}.journal`), false, 'journal folded into the index file');
+});

@@ -4,7 +4,7 @@
  * encoded) and by `updateFiles` / `removeFiles` (file watcher events).
  */
 import { createHash } from 'crypto';
-import { readFile } from 'fs/promises';
+import { mkdir, open, readFile, rm } from 'fs/promises';
 import * as path from 'path';
 import { decodeHalf, encodeHalf } from './float16';
 import { EntryMeta, IndexLoadError, readIndexFile, SkippedFile, writeIndexFile } from './indexStore';
@@ -47,7 +47,8 @@ export class FolderIndex {
   private sizes = new Map<number, number>();
   /** Files that reused the vector of an identical file instead of being encoded. */
   dedupedCount = 0;
-  private lastSave = 0;
+  private lastSave = Date.now();
+  private journalStarted = false;
 
   constructor(
     readonly root: string,
@@ -75,7 +76,10 @@ export class FolderIndex {
       const why = e instanceof IndexLoadError ? e.message : `cannot read index: ${(e as Error).message}`;
       return `${why}; it was set aside and the folder will be re-indexed`;
     }
-    if (!stored) return undefined;
+    if (!stored) {
+      await this.replayJournal();
+      return undefined;
+    }
     if (stored.modelId !== this.encoder.modelId || stored.preprocessVersion !== this.opts.preprocessVersion || stored.dim !== this.encoder.dim) {
       return 'the model or preprocessing changed; re-encoding every image';
     }
@@ -85,7 +89,62 @@ export class FolderIndex {
     this.vectors = new VectorMatrix(stored.dim, stored.entries.length);
     stored.entries.forEach((e, i) => this.put(e, stored!.vectors.subarray(i * stored!.dim, (i + 1) * stored!.dim)));
     for (const s of stored.skipped) this.skipped.set(s.path, s.reason);
+    await this.replayJournal();
     return undefined;
+  }
+
+  private get journalFile(): string { return `${this.storeFile}.journal`; }
+
+  /**
+   * Work done since the last full save is appended to a journal after every batch (fsynced), so
+   * a crash or a kill loses at most the batch in flight. Lines: a header, then one JSON record per
+   * file: {p, s, m, h, v: base64 float16} for an encoded file, {x, r} for a skipped one.
+   */
+  private async appendJournal(records: ({ e: EntryMeta; v: Float32Array } | { skip: string; reason: string })[]): Promise<void> {
+    if (this.opts.readOnly || records.length === 0) return;
+    let text = '';
+    if (!this.journalStarted) {
+      text += JSON.stringify({ modelId: this.encoder.modelId, preprocessVersion: this.opts.preprocessVersion, dim: this.encoder.dim }) + '\n';
+    }
+    for (const r of records) {
+      if ('e' in r) {
+        const half = encodeHalf(r.v);
+        text += JSON.stringify({ p: r.e.path, s: r.e.size, m: r.e.mtimeMs, h: r.e.hash, v: Buffer.from(half.buffer, half.byteOffset, half.byteLength).toString('base64') }) + '\n';
+      } else text += JSON.stringify({ x: r.skip, r: r.reason }) + '\n';
+    }
+    await mkdir(path.dirname(this.journalFile), { recursive: true });
+    const fh = await open(this.journalFile, this.journalStarted ? 'a' : 'w');
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    this.journalStarted = true;
+  }
+
+  private async replayJournal(): Promise<void> {
+    let text: string;
+    try { text = await readFile(this.journalFile, 'utf8'); } catch { return; }
+    const lines = text.split('\n');
+    try {
+      const h = JSON.parse(lines[0]);
+      if (h.modelId !== this.encoder.modelId || h.preprocessVersion !== this.opts.preprocessVersion || h.dim !== this.encoder.dim) return;
+    } catch { return; }
+    for (const line of lines.slice(1)) {
+      if (!line) continue;
+      let r: { p?: string; s?: number; m?: number; h?: string; v?: string; x?: string; r?: string };
+      try { r = JSON.parse(line); } catch { break; } // torn last write
+      if (typeof r.x === 'string') { this.remove(r.x); this.skipped.set(r.x, String(r.r)); continue; }
+      if (typeof r.p !== 'string' || typeof r.v !== 'string') break;
+      const bytes = Buffer.from(r.v, 'base64');
+      if (bytes.length !== this.encoder.dim * 2) break;
+      const half = new Uint16Array(this.encoder.dim);
+      Buffer.from(half.buffer).set(bytes);
+      this.skipped.delete(r.p);
+      this.put({ path: r.p, size: Number(r.s), mtimeMs: Number(r.m), hash: String(r.h) }, decodeHalf(half));
+    }
+    this.dirty = true;
   }
 
   async save(): Promise<void> {
@@ -96,6 +155,9 @@ export class FolderIndex {
       modelId: this.encoder.modelId, preprocessVersion: this.opts.preprocessVersion, dim: this.encoder.dim,
       entries: this.entries, vectors: this.vectors.raw(), skipped: this.skippedFiles,
     });
+    // Everything in the journal is now in the index file.
+    await rm(this.journalFile, { force: true });
+    this.journalStarted = false;
   }
 
   /** Make the index equal to the folder: drop vanished files, encode new or changed ones. */
@@ -196,11 +258,14 @@ export class FolderIndex {
       // Identical files are encoded once: a file whose size matches an indexed one is hashed
       // here (cheap, and only then) and reuses that entry's vector when the content is the same.
       const chunk: ScannedFile[] = [];
+      const journal: ({ e: EntryMeta; v: Float32Array } | { skip: string; reason: string })[] = [];
       for (const f of all) {
         const twin = await this.findTwin(f);
         if (twin) {
           this.skipped.delete(f.rel);
-          this.put({ path: f.rel, size: f.size, mtimeMs: f.mtimeMs, hash: twin.hash }, twin.vector);
+          const e = { path: f.rel, size: f.size, mtimeMs: f.mtimeMs, hash: twin.hash };
+          this.put(e, twin.vector);
+          journal.push({ e, v: twin.vector });
           added++;
           this.dedupedCount++;
         } else chunk.push(f);
@@ -210,18 +275,22 @@ export class FolderIndex {
         const r = results[j];
         if (r && r.ok) {
           this.skipped.delete(f.rel);
-          this.put({ path: f.rel, size: f.size, mtimeMs: f.mtimeMs, hash: r.hash }, r.vector);
+          const e = { path: f.rel, size: f.size, mtimeMs: f.mtimeMs, hash: r.hash };
+          this.put(e, r.vector);
+          journal.push({ e, v: r.vector });
           added++;
         } else {
           this.remove(f.rel);
           this.skipped.set(f.rel, r ? r.error : 'no result');
+          journal.push({ skip: f.rel, reason: r ? r.error : 'no result' });
           this.opts.log?.(`skipped ${f.rel}: ${r ? r.error : 'no result'}`);
           failed++;
         }
       });
       this.dirty = true;
       onProgress?.({ done: Math.min(files.length, i + batch), total: files.length });
-      if (Date.now() - this.lastSave > (this.opts.saveEveryMs ?? 5000)) await this.save();
+      await this.appendJournal(journal);
+      if (Date.now() - this.lastSave > (this.opts.saveEveryMs ?? 30_000)) await this.save();
     }
     return { added, failed };
   }
