@@ -35,6 +35,8 @@ export interface FolderIndexOptions extends ScanOptions {
   log?: (line: string) => void;
 }
 
+type JournalRecord = { e: EntryMeta; v: Float32Array } | { skip: string; reason: string } | { del: string };
+
 export interface SearchHit { path: string; abs: string; score: number }
 
 export class FolderIndex {
@@ -100,7 +102,7 @@ export class FolderIndex {
    * a crash or a kill loses at most the batch in flight. Lines: a header, then one JSON record per
    * file: {p, s, m, h, v: base64 float16} for an encoded file, {x, r} for a skipped one.
    */
-  private async appendJournal(records: ({ e: EntryMeta; v: Float32Array } | { skip: string; reason: string })[]): Promise<void> {
+  private async appendJournal(records: JournalRecord[]): Promise<void> {
     if (this.opts.readOnly || records.length === 0) return;
     let text = '';
     if (!this.journalStarted) {
@@ -110,7 +112,8 @@ export class FolderIndex {
       if ('e' in r) {
         const half = encodeHalf(r.v);
         text += JSON.stringify({ p: r.e.path, s: r.e.size, m: r.e.mtimeMs, h: r.e.hash, v: Buffer.from(half.buffer, half.byteOffset, half.byteLength).toString('base64') }) + '\n';
-      } else text += JSON.stringify({ x: r.skip, r: r.reason }) + '\n';
+      } else if ('skip' in r) text += JSON.stringify({ x: r.skip, r: r.reason }) + '\n';
+      else text += JSON.stringify({ d: r.del }) + '\n';
     }
     await mkdir(path.dirname(this.journalFile), { recursive: true });
     const fh = await open(this.journalFile, this.journalStarted ? 'a' : 'w');
@@ -133,8 +136,9 @@ export class FolderIndex {
     } catch { return; }
     for (const line of lines.slice(1)) {
       if (!line) continue;
-      let r: { p?: string; s?: number; m?: number; h?: string; v?: string; x?: string; r?: string };
+      let r: { p?: string; s?: number; m?: number; h?: string; v?: string; x?: string; r?: string; d?: string };
       try { r = JSON.parse(line); } catch { break; } // torn last write
+      if (typeof r.d === 'string') { this.removeTree(r.d); continue; }
       if (typeof r.x === 'string') { this.remove(r.x); this.skipped.set(r.x, String(r.r)); continue; }
       if (typeof r.p !== 'string' || typeof r.v !== 'string') break;
       const bytes = Buffer.from(r.v, 'base64');
@@ -189,6 +193,7 @@ export class FolderIndex {
     const { makeMatcher } = await import('./scan');
     const m = makeMatcher(this.opts);
     let sawFolder = false;
+    const gone: string[] = []; // vanished or no longer included: journaled as deletions
     for (const abs of absPaths) {
       const rel = this.relOf(abs);
       if (rel === undefined) continue;
@@ -196,35 +201,55 @@ export class FolderIndex {
         const st = await stat(abs);
         if (st.isDirectory()) { sawFolder = true; continue; }
         if (!st.isFile()) continue;
-        if (!m.included(rel)) { this.remove(rel); continue; }
+        if (!m.included(rel)) { this.remove(rel); gone.push(rel); continue; }
         if (this.opts.maxFileBytes !== undefined && st.size > this.opts.maxFileBytes) {
           this.remove(rel);
+          gone.push(rel);
           this.skipped.set(rel, `larger than ${(this.opts.maxFileBytes / 1e6).toFixed(0)} MB`);
           continue;
         }
         files.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs });
       } catch {
         this.remove(rel);
+        gone.push(rel);
       }
     }
+    await this.appendJournal(gone.map((r) => ({ del: r })));
     await this.encodeFiles(files);
     // A folder appeared (moved in, checked out): its files may not get their own events.
     if (sawFolder) await this.reconcile();
-    await this.save();
+    await this.maybeSave();
   }
 
   /** Files (or folders) deleted (watcher). Paths are absolute. */
   async removeFiles(absPaths: string[]): Promise<void> {
+    const journal: JournalRecord[] = [];
     for (const abs of absPaths) {
       const rel = this.relOf(abs);
       if (rel === undefined) continue;
-      if (rel === '') { for (const e of [...this.entries]) this.remove(e.path); continue; }
-      if (this.rowOf.has(rel)) this.remove(rel);
-      const prefix = rel + '/';
-      for (const e of [...this.entries]) if (e.path.startsWith(prefix)) this.remove(e.path);
-      for (const p of [...this.skipped.keys()]) if (p === rel || p.startsWith(prefix)) this.skipped.delete(p);
+      this.removeTree(rel);
+      journal.push({ del: rel });
     }
-    await this.save();
+    await this.appendJournal(journal);
+    await this.maybeSave();
+  }
+
+  /** Remove a file, or everything under a folder ('' = all). */
+  private removeTree(rel: string): void {
+    if (rel === '') {
+      for (const e of [...this.entries]) this.remove(e.path);
+      this.skipped.clear();
+      return;
+    }
+    if (this.rowOf.has(rel)) this.remove(rel);
+    const prefix = rel + '/';
+    for (const e of [...this.entries]) if (e.path.startsWith(prefix)) this.remove(e.path);
+    for (const p of [...this.skipped.keys()]) if (p === rel || p.startsWith(prefix)) this.skipped.delete(p);
+  }
+
+  /** Full save only now and then; the journal covers what happens in between. */
+  private async maybeSave(): Promise<void> {
+    if (Date.now() - this.lastSave > (this.opts.saveEveryMs ?? 30_000)) await this.save();
   }
 
   async search(q: Float32Array, k: number, engine: TopKEngine = jsTopK): Promise<SearchHit[]> {
@@ -258,7 +283,7 @@ export class FolderIndex {
       // Identical files are encoded once: a file whose size matches an indexed one is hashed
       // here (cheap, and only then) and reuses that entry's vector when the content is the same.
       const chunk: ScannedFile[] = [];
-      const journal: ({ e: EntryMeta; v: Float32Array } | { skip: string; reason: string })[] = [];
+      const journal: JournalRecord[] = [];
       for (const f of all) {
         const twin = await this.findTwin(f);
         if (twin) {
@@ -290,7 +315,7 @@ export class FolderIndex {
       this.dirty = true;
       onProgress?.({ done: Math.min(files.length, i + batch), total: files.length });
       await this.appendJournal(journal);
-      if (Date.now() - this.lastSave > (this.opts.saveEveryMs ?? 30_000)) await this.save();
+      await this.maybeSave();
     }
     return { added, failed };
   }
