@@ -10,10 +10,13 @@ import { SketchPadViewProvider } from './viewProvider';
 
 const IMAGE_FILTERS = { Images: ['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'bmp', 'tif', 'tiff', 'avif'] };
 
+let active: IndexManager | undefined;
+
 export function activate(ctx: vscode.ExtensionContext): { index: IndexManager } {
   const out = vscode.window.createOutputChannel('Sketch Search');
   const log = (line: string) => out.appendLine(`[${new Date().toISOString()}] ${line}`);
   const index = new IndexManager(ctx, log);
+  active = index;
   const view = new SketchPadViewProvider(ctx, index, log);
   const status = createStatusBar();
   ctx.subscriptions.push(out, index, view, status.item, index.onDidChangeStatus((s) => status.update(s)));
@@ -95,4 +98,7 @@ export function activate(ctx: vscode.ExtensionContext): { index: IndexManager } 
   return { index };
 }
 
-export function deactivate(): void { /* disposables do the work */ }
+export async function deactivate(): Promise<void> {
+  // Indexing is cancelled by dispose; save what is in memory before VS Code goes away.
+  await active?.flush();
+}

@@ -290,6 +290,11 @@ export class IndexManager implements vscode.Disposable {
 
   get workerRestarts(): number { return this.worker.restarts; }
 
+  /** Write every index file in full (on shutdown); the journal already covers a hard kill. */
+  async flush(): Promise<void> {
+    for (const { index } of this.folders.values()) await index.save().catch((e) => this.log(`save failed: ${(e as Error).message}`));
+  }
+
   dispose(): void {
     this.cancel();
     if (this.flushTimer) clearTimeout(this.flushTimer);
