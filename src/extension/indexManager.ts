@@ -190,10 +190,10 @@ export class IndexManager implements vscode.Disposable {
 
   private scheduleFlush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => this.flush(), 300);
+    this.flushTimer = setTimeout(() => this.applyWatcherEvents(), 300);
   }
 
-  private flush(): void {
+  private applyWatcherEvents(): void {
     const changed = [...this.pendingChanged];
     const deleted = [...this.pendingDeleted];
     this.pendingChanged.clear();
