@@ -1,0 +1,101 @@
+"""Export the student: models/{sketch_encoder,image_encoder}.onnx, model.json, student.pt (fp16 state
+dicts used by the parity test) and a training report in training/reports/."""
+import datetime
+import hashlib
+import json
+import os
+import time
+
+import torch
+import torch.nn as nn
+
+from .model import Branch, Embedder
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+
+
+def count_macs(module, size=128):
+    macs = [0]
+
+    def hook(m, inp, out):
+        if isinstance(m, nn.Conv2d):
+            macs[0] += out.numel() // out.shape[0] * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+        elif isinstance(m, nn.Linear):
+            macs[0] += m.in_features * m.out_features
+    hs = [m.register_forward_hook(hook) for m in module.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    with torch.no_grad():
+        module(torch.zeros(1, 3, size, size))
+    for h in hs:
+        h.remove()
+    return macs[0]
+
+
+def round_fp16_(module):
+    with torch.no_grad():
+        for p in module.parameters():
+            p.copy_(p.half().float())
+
+
+def load_student(path):
+    """models/student.pt -> (sketch Embedder, image Embedder), eval mode, fp32."""
+    ck = torch.load(path, map_location='cpu')
+    cfg = ck['config']
+    out = []
+    for key, width in [('sketch', cfg['sketch_width']), ('image', cfg['image_width'])]:
+        b = Branch(width, cfg['dim'])
+        b.load_state_dict({k: v.float() for k, v in ck[key].items()})
+        out.append(Embedder(b).eval())
+    return out
+
+
+def export_onnx(emb, path):
+    emb = emb.eval()
+    torch.onnx.export(emb, torch.zeros(2, 3, 128, 128), path, opset_version=17, input_names=['input'],
+                      output_names=['embedding'], dynamic_axes={'input': {0: 'N'}, 'embedding': {0: 'N'}},
+                      do_constant_folding=True)
+    import onnx
+    m = onnx.load(path)
+    onnx.checker.check_model(m)
+
+
+def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, steps, out_dir=None):
+    out_dir = out_dir or args.out
+    os.makedirs(out_dir, exist_ok=True)
+    sk_branch = sk_branch.to(memory_format=torch.contiguous_format).eval()
+    img_branch = img_branch.eval()
+    for b in (sk_branch, img_branch):
+        for p in b.parameters():
+            p.data = p.data.contiguous()
+        round_fp16_(b)
+    cfg = {'sketch_width': args.sketch_width, 'image_width': args.image_width, 'dim': args.dim}
+    torch.save({'config': cfg, 'sketch': {k: v.half() for k, v in sk_branch.state_dict().items()},
+                'image': {k: v.half() for k, v in img_branch.state_dict().items()}},
+               os.path.join(out_dir, 'student.pt'))
+    # export from the reloaded fp16 weights so ONNX and student.pt agree exactly
+    sk_emb, img_emb = load_student(os.path.join(out_dir, 'student.pt'))
+    export_onnx(sk_emb, os.path.join(out_dir, 'sketch_encoder.onnx'))
+    export_onnx(img_emb, os.path.join(out_dir, 'image_encoder.onnx'))
+    h = hashlib.sha256()
+    for f in ('sketch_encoder.onnx', 'image_encoder.onnx'):
+        h.update(open(os.path.join(out_dir, f), 'rb').read())
+    mid = f'{args.name}-{datetime.datetime.utcnow().strftime("%Y%m%d")}-{h.hexdigest()[:8]}'
+    mj = {'id': mid, 'dim': args.dim, 'inputSize': 128, 'preprocessVersion': 1, 'sketch': 'sketch_encoder.onnx',
+          'image': 'image_encoder.onnx', 'inputName': 'input', 'outputName': 'embedding'}
+    with open(os.path.join(out_dir, 'model.json'), 'w') as f:
+        json.dump(mj, f, indent=2)
+        f.write('\n')
+    report = {
+        'id': mid, 'args': vars(args), 'steps': steps, 'train_wall_s': final['t'],
+        'total_wall_s_train_py': time.time() - t_start,
+        'params': {'sketch': sum(p.numel() for p in sk_branch.parameters()),
+                   'image': sum(p.numel() for p in img_branch.parameters())},
+        'macs': {'sketch': count_macs(sk_emb), 'image': count_macs(img_emb)},
+        'bytes': {f: os.path.getsize(os.path.join(out_dir, f)) for f in ('sketch_encoder.onnx', 'image_encoder.onnx', 'student.pt')},
+        'final_python_eval': final, 'baselines_python': baselines, 'eval_log': log,
+    }
+    rdir = os.path.join(REPO, 'training', 'reports')
+    os.makedirs(rdir, exist_ok=True)
+    with open(os.path.join(out_dir, 'train_report.json') if os.path.abspath(out_dir) != os.path.join(REPO, 'models') else os.path.join(rdir, mid + '.json'), 'w') as f:
+        json.dump(report, f, indent=1)
+    print('exported', mid, json.dumps({k: report[k] for k in ('params', 'macs', 'bytes')}), flush=True)
+    return report

@@ -1,0 +1,92 @@
+"""Student: two coupled MobileNetV1 branches (sketch / image), initialised from Google's ImageNet
+MobileNetV1 (google-coral/test_data, Apache-2.0; BN folded into conv biases), each with its own
+weights and biases (domain-specific normalisation, TCN-style) tied by a soft L2 weight-sharing
+penalty, a 2-layer projection head to D dims and L2 normalisation."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# (stride of each depthwise conv in the 13 dw/pw pairs of MobileNetV1)
+DW_STRIDES = [1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1]
+
+
+class TFSamePad(nn.Module):
+    """TensorFlow 'SAME' padding for a 3x3 stride-2 conv on even-sized inputs: (0, 1, 0, 1)."""
+
+    def forward(self, x):
+        return F.pad(x, (0, 1, 0, 1))
+
+
+class MobileNetV1(nn.Module):
+    def __init__(self, width=0.25):
+        super().__init__()
+        c = lambda n: int(n * width)
+        chans = [c(64), c(128), c(128), c(256), c(256), c(512), c(512), c(512), c(512), c(512), c(512), c(1024), c(1024)]
+        layers = [TFSamePad(), nn.Conv2d(3, c(32), 3, 2, 0), nn.ReLU6()]
+        cin = c(32)
+        for s, cout in zip(DW_STRIDES, chans):
+            if s == 2:
+                layers += [TFSamePad(), nn.Conv2d(cin, cin, 3, 2, 0, groups=cin), nn.ReLU6()]
+            else:
+                layers += [nn.Conv2d(cin, cin, 3, 1, 1, groups=cin), nn.ReLU6()]
+            layers += [nn.Conv2d(cin, cout, 1), nn.ReLU6()]
+            cin = cout
+        self.features = nn.Sequential(*layers)
+        self.out_channels = cin
+
+    def convs(self):
+        return [m for m in self.features if isinstance(m, nn.Conv2d)]
+
+    def load_tflite_torchscript(self, path):
+        sd = torch.jit.load(path).state_dict()
+        convs = self.convs()
+        for k, conv in enumerate(convs):
+            w, b = sd[f'body.params.w{k}'], sd[f'body.params.b{k}']
+            assert w.shape == conv.weight.shape, (k, w.shape, conv.weight.shape)
+            conv.weight.data.copy_(w)
+            conv.bias.data.copy_(b)
+        return self
+
+    def forward(self, x):
+        return self.features(x).mean(dim=(2, 3))
+
+
+class Branch(nn.Module):
+    def __init__(self, width, dim, hidden=512):
+        super().__init__()
+        self.backbone = MobileNetV1(width)
+        self.head = nn.Sequential(nn.Linear(self.backbone.out_channels, hidden), nn.ReLU(), nn.Linear(hidden, dim))
+
+    def forward(self, x):
+        return F.normalize(self.head(self.backbone(x)), dim=1)
+
+
+class Student(nn.Module):
+    def __init__(self, width=0.25, dim=256):
+        super().__init__()
+        self.width, self.dim = width, dim
+        self.sketch = Branch(width, dim)
+        self.image = Branch(width, dim)
+
+    def init_from(self, path):
+        self.sketch.backbone.load_tflite_torchscript(path)
+        self.image.backbone.load_tflite_torchscript(path)
+        self.image.head.load_state_dict(self.sketch.head.state_dict())
+        return self
+
+    def share_penalty(self):
+        """TCN soft weight sharing: sum of squared differences between the branches' conv weights."""
+        return sum(((a.weight - b.weight) ** 2).sum()
+                   for a, b in zip(self.sketch.backbone.convs(), self.image.backbone.convs()))
+
+
+class Embedder(nn.Module):
+    """What is exported: one branch; input [N,3,128,128] -> L2-normalised embedding [N,D]."""
+
+    def __init__(self, branch):
+        super().__init__()
+        self.branch = branch
+
+    def forward(self, x):
+        y = self.branch.head(self.branch.backbone(x))
+        return y / torch.sqrt((y * y).sum(dim=1, keepdim=True)).clamp_min(1e-12)

@@ -1,0 +1,233 @@
+"""Data preparation: class splits, asset SVGs, decoding via training/prep_images.ts, teacher features.
+
+Everything derived from ../shared goes to training/.work/ (git-ignored). Run via
+`/usr/bin/python3 -m sketchsearch.prepare` from training/ (train.sh does this).
+"""
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import time
+
+import numpy as np
+
+from .classes import UnseenFilter, normalize, tokens, _singular, _contains_run
+from .preprocess import quickdraw_to_strokes, sketch_tensor
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+N_VAL = 20
+
+# Asset sets used for training (never openmoji: CC-BY-SA). (set, licence, max icons, kind)
+TRAIN_SETS = [
+    ('twemoji', 'CC-BY-4.0', None, 'emoji'),
+    ('noto', 'Apache-2.0', None, 'emoji'),
+    ('fluent-emoji-flat', 'MIT', None, 'emoji'),
+    ('emojione', 'CC-BY-4.0', None, 'emoji'),
+    ('game-icons', 'CC-BY-3.0', 1000, 'icon'),
+    ('tabler', 'MIT', 600, 'icon'),
+    ('mdi', 'Apache-2.0', 400, 'icon'),
+]
+# Sets whose unseen-class assets form the QuickDraw-unseen -> assets validation gallery.
+EVAL_SETS = ['twemoji', 'noto', 'fluent-emoji-flat', 'emojione']
+SKIP_NAME = re.compile(r'skin-tone|^flag|keycap|^\d|regional|-(bold|duotone|fill|light|thin|outline|off|filled|sharp|rounded)$'
+                       r'|^(man|woman|men|women|person|people|family|couple|kiss)')
+
+
+def sketchy_val_classes(seen):
+    """Deterministic: the 20 seen Sketchy classes with the smallest sha1('sketchy-val:'+name)."""
+    return sorted(sorted(seen, key=lambda c: hashlib.sha1(('sketchy-val:' + normalize(c)).encode()).hexdigest())[:N_VAL])
+
+
+def run_prep(list_file, out_file):
+    if os.path.exists(out_file) and os.path.exists(out_file + '.json'):
+        return
+    t = time.time()
+    subprocess.run(['npx', 'tsx', os.path.join(REPO, 'training', 'prep_images.ts'), list_file, out_file],
+                   check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    print(f'  decoded {list_file} in {time.time() - t:.0f}s', flush=True)
+
+
+def load_u8(path):
+    return np.fromfile(path, np.uint8).reshape(-1, 128, 128, 3)
+
+
+def match_label(name, class_runs):
+    """Longest seen class whose (singular) tokens appear as a contiguous run in the asset name."""
+    toks = [_singular(t) for t in tokens(name)]
+    best = None
+    for cls, run in class_runs:
+        if _contains_run(toks, run) and (best is None or len(run) > len(best[1])):
+            best = (cls, run)
+    return best[0] if best else None
+
+
+def svg_doc(body, w, h, left=0, top=0, outline_px=None):
+    style = ''
+    if outline_px is not None:
+        sw = outline_px * max(w, h) / 112.0
+        style = (f'<style>*{{fill:none !important;stroke:#000 !important;stroke-width:{sw:.4f}px !important;'
+                 f'stroke-linejoin:round !important;stroke-linecap:round !important}}</style>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="{left} {top} {w} {h}" width="{w}" height="{h}">'
+            f'{style}{body}</svg>')
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', default=os.path.join(REPO, '..', 'shared', 'data'))
+    ap.add_argument('--teacher', default=os.path.join(REPO, '..', 'shared', 'models', 'teacher'))
+    ap.add_argument('--corpora', default=os.path.join(REPO, 'bench', 'corpora', 'node_modules', '@iconify-json'))
+    ap.add_argument('--work', default=os.path.join(REPO, 'training', '.work'))
+    ap.add_argument('--seed', type=int, default=0)
+    args = ap.parse_args(argv)
+    work = os.path.abspath(args.work)
+    os.makedirs(os.path.join(work, 'lists'), exist_ok=True)
+    filt = UnseenFilter.from_splits(os.path.join(args.data, 'splits'))
+    rng = np.random.RandomState(args.seed)
+
+    # ---------------- Sketchy ----------------
+    sk_dir = os.path.join(work, 'sketchy')
+    tar_path = os.path.join(args.data, 'sketchy-seen', 'sketchy-seen-104.tar')
+    if not os.path.exists(os.path.join(sk_dir, '.done')):
+        with tarfile.open(tar_path) as tf:
+            tf.extractall(sk_dir)
+        open(os.path.join(sk_dir, '.done'), 'w').close()
+    sk_all = sorted(os.listdir(os.path.join(sk_dir, 'sketch')))
+    sk_seen = [c for c in sk_all if not filt.is_unseen_class(c)]
+    sk_val = sketchy_val_classes(sk_seen)
+    with open(os.path.join(REPO, 'training', 'splits', 'sketchy-val-classes.txt'), 'w') as f:
+        f.write('\n'.join(sk_val) + '\n')
+    heldout = UnseenFilter(sorted(filt.names) + [normalize(c) for c in sk_val])  # unseen + validation classes
+    sk_train = [c for c in sk_seen if c not in sk_val]
+    photos, sketches = [], []  # records
+    for c in sk_seen:
+        pdir = os.path.join(sk_dir, 'photo', c)
+        pids = sorted(os.path.splitext(p)[0] for p in os.listdir(pdir))
+        pidx = {}
+        for p in pids:
+            pidx[p] = len(photos)
+            photos.append({'cls': c, 'id': p, 'path': os.path.join(pdir, p + '.jpg'), 'val': c in sk_val})
+        sdir = os.path.join(sk_dir, 'sketch', c)
+        for s in sorted(os.listdir(sdir)):
+            pid = s.rsplit('-', 1)[0]
+            sketches.append({'cls': c, 'path': os.path.join(sdir, s), 'photo': pidx.get(pid, -1), 'val': c in sk_val})
+    print(f'sketchy: {len(sk_seen)} seen classes ({len(sk_train)} train, {len(sk_val)} val), '
+          f'{len(photos)} photos, {len(sketches)} sketches', flush=True)
+
+    # ---------------- QuickDraw ----------------
+    qd_words = {}
+    qd_train, qd_eval_pool = [], {}
+    for fn, fmt in [('quickdraw-simplified.ndjson.gz', 's'), ('quickdraw-raw-exupery.ndjson.gz', 'r')]:
+        with gzip.open(os.path.join(args.data, 'quickdraw', fn), 'rt') as f:
+            for line in f:
+                d = json.loads(line)
+                w = d['word']
+                if w not in qd_words:
+                    qd_words[w] = (filt.is_unseen_class(w), heldout.is_unseen_class(w))
+                unseen, held = qd_words[w]
+                strokes = [[s[0], s[1]] for s in d['drawing']]
+                if not held:
+                    qd_train.append((w, strokes))
+                elif unseen and fmt == 's' and normalize(w) in filt.names:
+                    qd_eval_pool.setdefault(normalize(w), []).append(strokes)
+    qd_classes = sorted({w for w, _ in qd_train})
+    print(f'quickdraw: {len(qd_train)} training drawings in {len(qd_classes)} classes', flush=True)
+
+    # ---------------- Assets ----------------
+    train_classes = sorted(set(normalize(c) for c in qd_classes) | set(normalize(c) for c in sk_train))
+    class_runs = [(c, [_singular(t) for t in tokens(c)]) for c in train_classes]
+    unseen_qd = sorted(qd_eval_pool)
+    unseen_runs = [(c, [_singular(t) for t in tokens(c)]) for c in unseen_qd]
+    assets, eval_assets = [], []
+    adir = os.path.join(work, 'assets')
+    for set_name, lic, cap, kind in TRAIN_SETS:
+        j = json.load(open(os.path.join(args.corpora, set_name, 'icons.json')))
+        names = sorted(n for n in j['icons'] if not SKIP_NAME.search(n))
+        ok = [n for n in names if not heldout.is_unseen_asset(n)]
+        if set_name in EVAL_SETS:
+            for n in names:
+                c = match_label(n, unseen_runs) if filt.is_unseen_asset(n) else None
+                if c is not None:
+                    eval_assets.append({'set': set_name, 'name': n, 'cls': c})
+        if cap is not None and len(ok) > cap:
+            ok = sorted(rng.choice(ok, cap, replace=False).tolist())
+        for n in ok:
+            assets.append({'set': set_name, 'name': n, 'licence': lic, 'kind': kind,
+                           'label': match_label(n, class_runs)})
+    cache = {}
+    for rec_list, sub in [(assets, 'train'), (eval_assets, 'eval')]:
+        for a in rec_list:
+            if a['set'] not in cache:
+                cache[a['set']] = json.load(open(os.path.join(args.corpora, a['set'], 'icons.json')))
+            j = cache[a['set']]
+            ic = j['icons'][a['name']]
+            w = ic.get('width', j.get('width', 16)); h = ic.get('height', j.get('height', 16))
+            l = ic.get('left', j.get('left', 0)); t = ic.get('top', j.get('top', 0))
+            d = os.path.join(adir, sub, a['set'])
+            os.makedirs(d, exist_ok=True)
+            a['path'] = os.path.join(d, a['name'] + '.svg')
+            with open(a['path'], 'w') as f:
+                f.write(svg_doc(ic['body'], w, h, l, t))
+            if sub == 'train':
+                a['outline'] = os.path.join(d, a['name'] + '.outline.svg')
+                with open(a['outline'], 'w') as f:
+                    f.write(svg_doc(ic['body'], w, h, l, t, outline_px=3.0))
+    n_lab = sum(a['label'] is not None for a in assets)
+    print(f'assets: {len(assets)} training ({n_lab} labelled with a seen class), '
+          f'{len(eval_assets)} unseen-class eval assets in {len({a["cls"] for a in eval_assets})} classes', flush=True)
+
+    # QuickDraw unseen queries (only classes that have eval assets), 25 per class.
+    eval_cls = sorted({a['cls'] for a in eval_assets})
+    qd_eval = []
+    for c in eval_cls:
+        pool = qd_eval_pool[c]
+        idx = rng.choice(len(pool), min(25, len(pool)), replace=False)
+        qd_eval += [(c, pool[i]) for i in sorted(idx)]
+    qd_eval_t = np.stack([sketch_tensor(s) for _, s in qd_eval]).astype(np.float32)
+    np.save(os.path.join(work, 'qd_eval_tensors.npy'), qd_eval_t)
+
+    # ---------------- Decode through the extension's decoder ----------------
+    lists = {'photos': [p['path'] for p in photos], 'sketches': [s['path'] for s in sketches],
+             'assets': [a['path'] for a in assets], 'outlines': [a['outline'] for a in assets],
+             'eval_assets': [a['path'] for a in eval_assets]}
+    for k, v in lists.items():
+        lf = os.path.join(work, 'lists', k + '.txt')
+        with open(lf, 'w') as f:
+            f.write('\n'.join(v) + '\n')
+        run_prep(lf, os.path.join(work, k + '.u8'))
+
+    meta = {'sketchy_val': sk_val, 'sketchy_train': sk_train, 'qd_classes': qd_classes,
+            'photos': photos, 'sketches': sketches, 'assets': assets, 'eval_assets': eval_assets,
+            'qd_eval_classes': [c for c, _ in qd_eval], 'train_classes': train_classes}
+    with open(os.path.join(work, 'meta.json'), 'w') as f:
+        json.dump(meta, f)
+    with gzip.open(os.path.join(work, 'qd_train.json.gz'), 'wt') as f:
+        json.dump(qd_train, f)
+
+    # ---------------- Teacher features (MobileNetV2 1.0 @224, frozen) ----------------
+    from .teacher import teacher_features
+    tpath = os.path.join(args.teacher, 'mobilenet_v2_1.0_224_quant.torchscript.pt')
+    from .preprocess import rgb_to_tensor
+    jobs = [('photos', lambda: load_u8(os.path.join(work, 'photos.u8'))),
+            ('assets', lambda: load_u8(os.path.join(work, 'assets.u8'))),
+            ('eval_assets', lambda: load_u8(os.path.join(work, 'eval_assets.u8'))),
+            ('val_sketches', lambda: load_u8(os.path.join(work, 'sketches.u8'))[[i for i, s in enumerate(sketches) if s['val']]]),
+            ('qd_eval', None)]
+    for name, get in jobs:
+        out = os.path.join(work, f'teacher_{name}.npy')
+        if os.path.exists(out):
+            continue
+        t = time.time()
+        x = qd_eval_t if get is None else None
+        feats = teacher_features(tpath, get() if get is not None else None, tensors=x)
+        np.save(out, feats)
+        print(f'  teacher {name}: {feats.shape} in {time.time() - t:.0f}s', flush=True)
+    print('prepare done', flush=True)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,351 @@
+"""Train the Sketch Search student and export it to models/.
+
+/usr/bin/python3 -m sketchsearch.train [--minutes 20] [--out ../models] (run from training/;
+training/train.sh runs prepare + train). Needs training/.work from sketchsearch.prepare.
+
+Losses (weights via --w-*; set 0 to ablate):
+  cls   semantic classification: cosine softmax over shared class prototypes, sketches and images
+  x     cross-domain instance InfoNCE: sketch vs its paired image (Sketchy photo / asset for its outline)
+  rel   RPKD instance-relation distillation: KL between teacher and student batch similarity rows,
+        for images (student image vs images) and sketches (student sketch vs images, teacher row of
+        its paired image, or of its class centre for QuickDraw sketches -- precomputed teacher
+        class centres = embedding-induced supervision)
+  crd   contrastive relation distillation: InfoNCE between student image embeddings and a learned
+        linear projection of the teacher's features
+  l2sp  keep the sketch backbone near its ImageNet initialisation
+"""
+import argparse
+import gzip
+import hashlib
+import json
+import math
+import os
+import random
+import subprocess
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from . import augment
+from .model import Branch, Embedder
+from .preprocess import rasterize_strokes
+from .classes import normalize
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+TEACHER_DIR = os.path.join(REPO, '..', 'shared', 'models', 'teacher')
+INIT = {0.25: 'mobilenet_v1_0.25_128_quant.torchscript.pt', 0.5: 'mobilenet_v1_0.5_160_quant.torchscript.pt'}
+
+
+def seed_all(seed):
+    random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
+
+
+def load_u8(path):
+    return np.fromfile(path, np.uint8).reshape(-1, 128, 128, 3)
+
+
+def u8_to_tensor(a):
+    return torch.from_numpy(a).permute(0, 3, 1, 2).float().div_(127.5).sub_(1)
+
+
+def failed(path):
+    return set(json.load(open(path + '.json'))['failed'])
+
+
+def mean_ap(q, g, ql, gl):
+    """mAP@all: q [Nq,D], g [Ng,D] L2-normalised; labels arrays."""
+    sims = q @ g.T
+    aps = []
+    for i in range(len(q)):
+        order = np.argsort(-sims[i], kind='stable')
+        rel = (gl[order] == ql[i]).astype(np.float64)
+        if rel.sum() == 0:
+            continue
+        hits = np.cumsum(rel)
+        aps.append(float((hits / np.arange(1, len(rel) + 1) * rel).sum() / rel.sum()))
+    return float(np.mean(aps))
+
+
+class SketchStream(torch.utils.data.IterableDataset):
+    """Yields sketch batches: QuickDraw (stroke aug + exact rasteriser), Sketchy sketches, asset outlines."""
+
+    def __init__(self, work, seed, n_qd, n_sk, n_ol, qd_label, sk_idx, ol_idx):
+        self.work, self.seed = work, seed
+        self.n_qd, self.n_sk, self.n_ol = n_qd, n_sk, n_ol
+        self.qd_label, self.sk_idx, self.ol_idx = qd_label, sk_idx, ol_idx
+
+    def __iter__(self):
+        wi = torch.utils.data.get_worker_info()
+        rng = np.random.RandomState(self.seed + (wi.id if wi else 0))
+        torch.manual_seed(self.seed)
+        with gzip.open(os.path.join(self.work, 'qd_train.json.gz'), 'rt') as f:
+            qd = json.load(f)
+        sketches = load_u8(os.path.join(self.work, 'sketches.u8'))
+        outlines = load_u8(os.path.join(self.work, 'outlines.u8'))
+        while True:
+            qi = rng.randint(0, len(qd), self.n_qd)
+            ink = np.stack([rasterize_strokes(augment.augment_strokes([np.stack(st[:2], 1) for st in qd[i][1]], rng)) for i in qi])
+            xq = torch.from_numpy(1 - 2 * ink)[:, None].expand(-1, 3, -1, -1)
+            si = rng.choice(self.sk_idx, self.n_sk)
+            xs = augment.random_affine(u8_to_tensor(sketches[si]), rng, scale=(0.8, 1.05))
+            oi = rng.choice(self.ol_idx, self.n_ol)
+            xo = augment.random_affine(u8_to_tensor(outlines[oi]), rng, scale=(0.75, 0.95))
+            yield (torch.cat([xq, xs, xo]).contiguous(), torch.from_numpy(np.asarray([self.qd_label[qd[i][0]] for i in qi])),
+                   torch.from_numpy(si), torch.from_numpy(oi))
+
+
+def info_nce(a, b, tau, mask=None):
+    """Row i of a matches row i of b; mask[i,j]=True removes j as a negative for i."""
+    logits = a @ b.T / tau
+    if mask is not None:
+        logits = logits.masked_fill(mask, -1e4)
+    return F.cross_entropy(logits, torch.arange(len(a)))
+
+
+def rel_kl(s_logits, t_logits, mask=None):
+    if mask is not None:
+        s_logits = s_logits.masked_fill(mask, -1e4); t_logits = t_logits.masked_fill(mask, -1e4)
+    return F.kl_div(F.log_softmax(s_logits, 1), F.log_softmax(t_logits, 1), log_target=True, reduction='batchmean')
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--work', default=os.path.join(REPO, 'training', '.work'))
+    ap.add_argument('--teacher-dir', default=TEACHER_DIR)
+    ap.add_argument('--out', default=os.path.join(REPO, 'models'))
+    ap.add_argument('--minutes', type=float, default=20)
+    ap.add_argument('--max-steps', type=int, default=100000)
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--dim', type=int, default=256)
+    ap.add_argument('--sketch-width', type=float, default=0.25)
+    ap.add_argument('--image-width', type=float, default=0.5)
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--n-qd', type=int, default=32)
+    ap.add_argument('--n-sk', type=int, default=16)
+    ap.add_argument('--n-ol', type=int, default=32)
+    ap.add_argument('--n-img', type=int, default=256)
+    ap.add_argument('--tau', type=float, default=0.1)
+    ap.add_argument('--tau-t', type=float, default=0.05)
+    ap.add_argument('--w-cls', type=float, default=1.0)
+    ap.add_argument('--w-x', type=float, default=1.0)
+    ap.add_argument('--w-rel', type=float, default=1.0)
+    ap.add_argument('--w-crd', type=float, default=1.0)
+    ap.add_argument('--w-l2sp', type=float, default=1e-3)
+    ap.add_argument('--eval-every', type=int, default=200)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--name', default='student-v1')
+    args = ap.parse_args(argv)
+    t_start = time.time()
+    seed_all(args.seed)
+    torch.set_num_threads(args.threads)
+    work = args.work
+    meta = json.load(open(os.path.join(work, 'meta.json')))
+
+    # ---------------- images: frozen ImageNet MobileNetV1 trunk, features precomputed (+ flips) ----
+    photos, assets = meta['photos'], meta['assets']
+    bad_assets = failed(os.path.join(work, 'assets.u8')) | failed(os.path.join(work, 'outlines.u8'))
+    img_branch = Branch(args.image_width, args.dim)
+    img_branch.backbone.load_tflite_torchscript(os.path.join(args.teacher_dir, INIT[args.image_width]))
+    img_branch.backbone.eval()
+    for p in img_branch.backbone.parameters():
+        p.requires_grad_(False)
+    cache = os.path.join(work, f'imgfeat_w{args.image_width}.npy')
+    if not os.path.exists(cache):
+        t = time.time()
+        u8 = np.concatenate([load_u8(os.path.join(work, 'photos.u8')), load_u8(os.path.join(work, 'assets.u8')),
+                             load_u8(os.path.join(work, 'eval_assets.u8'))])
+        feats = []
+        bb = img_branch.backbone.to(memory_format=torch.channels_last)
+        with torch.no_grad():
+            for flip in [False, True]:
+                out = []
+                for i in range(0, len(u8), 128):
+                    x = u8_to_tensor(u8[i:i + 128])
+                    if flip:
+                        x = x.flip(3)
+                    out.append(bb(x.contiguous(memory_format=torch.channels_last)).numpy())
+                feats.append(np.concatenate(out))
+        np.save(cache, np.stack(feats).astype(np.float32))
+        print(f'image trunk features in {time.time() - t:.0f}s', flush=True)
+    feats = torch.from_numpy(np.load(cache))  # [2, N_all, C]
+    n_ph, n_as = len(photos), len(assets)
+    tea = np.concatenate([np.load(os.path.join(work, 'teacher_photos.npy')), np.load(os.path.join(work, 'teacher_assets.npy'))])
+    tea = F.normalize(torch.from_numpy(tea), dim=1)
+
+    classes = meta['train_classes']
+    cidx = {c: i for i, c in enumerate(classes)}
+    # image pool for training: train-class photos + non-failed assets
+    img_label = np.full(n_ph + n_as, -1, np.int64)
+    img_ok = np.zeros(n_ph + n_as, bool)
+    for i, p in enumerate(photos):
+        if not p['val']:
+            img_ok[i] = True
+            img_label[i] = cidx[normalize(p['cls'])]
+    for i, a in enumerate(assets):
+        if i not in bad_assets:
+            img_ok[n_ph + i] = True
+            if a['label'] is not None:
+                img_label[n_ph + i] = cidx[a['label']]
+    img_pool = np.nonzero(img_ok)[0]
+    # teacher class centres (mean normalised teacher feature of each class's images)
+    centres = torch.zeros(len(classes), tea.shape[1])
+    has_centre = torch.zeros(len(classes), dtype=torch.bool)
+    for k in range(len(classes)):
+        m = (img_label == k) & img_ok
+        if m.any():
+            centres[k] = F.normalize(tea[torch.from_numpy(m)].mean(0), dim=0)
+            has_centre[k] = True
+    print(f'{len(classes)} train classes, {int(has_centre.sum())} with teacher centres; image pool {len(img_pool)}', flush=True)
+
+    qd_label = {w: cidx[normalize(w)] for w in meta['qd_classes']}
+    sketches = meta['sketches']
+    sk_idx = np.array([i for i, s in enumerate(sketches) if not s['val'] and s['photo'] >= 0])
+    sk_label = np.array([cidx.get(normalize(s['cls']), -1) for s in sketches])
+    sk_photo = np.array([s['photo'] for s in sketches])
+    ol_idx = np.array([i for i in range(n_as) if i not in bad_assets])
+
+    # ---------------- student ----------------
+    sk_branch = Branch(args.sketch_width, args.dim)
+    sk_branch.backbone.load_tflite_torchscript(os.path.join(args.teacher_dir, INIT[args.sketch_width]))
+    init_w = [c.weight.detach().clone() for c in sk_branch.backbone.convs()]
+    sk_branch = sk_branch.to(memory_format=torch.channels_last)
+    protos = nn.Parameter(F.normalize(torch.randn(len(classes), args.dim), dim=1))
+    proj_t = nn.Linear(tea.shape[1], args.dim, bias=False)
+    params = list(sk_branch.parameters()) + list(img_branch.head.parameters()) + [protos] + list(proj_t.parameters())
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
+    scale_cls = 16.0
+
+    stream = SketchStream(work, args.seed, args.n_qd, args.n_sk, args.n_ol, qd_label, sk_idx, ol_idx)
+    loader = iter(torch.utils.data.DataLoader(stream, batch_size=None, num_workers=1, prefetch_factor=4))
+    rng = np.random.RandomState(args.seed + 1)
+
+    def evaluate():
+        sk_branch.eval(); img_branch.eval()
+        res = {}
+        with torch.no_grad():
+            sk_u8 = load_u8(os.path.join(work, 'sketches.u8'))
+            vi = [i for i, s in enumerate(sketches) if s['val']]
+            q = torch.cat([sk_branch(u8_to_tensor(sk_u8[vi[i:i + 128]]).contiguous(memory_format=torch.channels_last)) for i in range(0, len(vi), 128)])
+            pv = [i for i, p in enumerate(photos) if p['val']]
+            g = F.normalize(img_branch.head(feats[0, pv]), dim=1)
+            ql = np.array([sketches[i]['cls'] for i in vi]); gl = np.array([photos[i]['cls'] for i in pv])
+            res['sketchy_val_map'] = mean_ap(q.numpy(), g.numpy(), ql, gl)
+            qt = np.load(os.path.join(work, 'qd_eval_tensors.npy'), mmap_mode='r')
+            q = torch.cat([sk_branch(torch.from_numpy(np.array(qt[i:i + 128])).contiguous(memory_format=torch.channels_last)) for i in range(0, len(qt), 128)])
+            g = F.normalize(img_branch.head(feats[0, n_ph + n_as:]), dim=1)
+            ql = np.array(meta['qd_eval_classes']); gl = np.array([a['cls'] for a in meta['eval_assets']])
+            res['qd_unseen_assets_map'] = mean_ap(q.numpy(), g.numpy(), ql, gl)
+        sk_branch.train(); img_branch.head.train()
+        return res
+
+    # baselines (teacher raw features), once
+    base_file = os.path.join(work, 'baselines.json')
+    need = [os.path.join(work, f'teacher_{k}.npy') for k in ('val_sketches', 'qd_eval', 'eval_assets')]
+    if not os.path.exists(base_file) and all(os.path.exists(f) for f in need):
+        tv = F.normalize(torch.from_numpy(np.load(os.path.join(work, 'teacher_val_sketches.npy'))), dim=1).numpy()
+        pv = [i for i, p in enumerate(photos) if p['val']]
+        vi = [i for i, s in enumerate(sketches) if s['val']]
+        b = {'teacher_sketchy_val_map': mean_ap(tv, tea[pv].numpy(), np.array([sketches[i]['cls'] for i in vi]), np.array([photos[i]['cls'] for i in pv]))}
+        tq = F.normalize(torch.from_numpy(np.load(os.path.join(work, 'teacher_qd_eval.npy'))), dim=1).numpy()
+        tg = F.normalize(torch.from_numpy(np.load(os.path.join(work, 'teacher_eval_assets.npy'))), dim=1).numpy()
+        b['teacher_qd_unseen_assets_map'] = mean_ap(tq, tg, np.array(meta['qd_eval_classes']), np.array([a['cls'] for a in meta['eval_assets']]))
+        json.dump(b, open(base_file, 'w'), indent=1)
+    baselines = json.load(open(base_file)) if os.path.exists(base_file) else {}
+    print('baselines', baselines, flush=True)
+
+    budget = args.minutes * 60
+    t0 = time.time()
+    step = 0
+    log = []
+    lr0 = args.lr
+    while step < args.max_steps:
+        el = time.time() - t0
+        if el > budget:
+            break
+        frac = el / budget
+        lr = lr0 * min(1.0, (step + 1) / 50) * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
+        for g_ in opt.param_groups:
+            g_['lr'] = lr
+        xs, yq, si, oi = next(loader)
+        si, oi = si.numpy(), oi.numpy()
+        nq, ns, no = len(yq), len(si), len(oi)
+        # image batch: paired images first, then random pool images
+        pair_img = np.concatenate([sk_photo[si], n_ph + oi])
+        rand_img = rng.choice(img_pool, args.n_img - len(pair_img))
+        ib = np.concatenate([pair_img, rand_img])
+        flip = torch.from_numpy(rng.randint(0, 2, len(ib)))
+        f_img = feats[flip, torch.from_numpy(ib)]
+        e_img = F.normalize(img_branch.head(f_img), dim=1)
+        t_img = tea[torch.from_numpy(ib)]
+        lab_img = torch.from_numpy(img_label[ib])
+        e_sk = sk_branch(xs.contiguous(memory_format=torch.channels_last))
+        lab_sk = torch.cat([yq, torch.from_numpy(sk_label[si]), torch.from_numpy(img_label[n_ph + oi])])
+        losses = {}
+        # semantic classification (shared prototypes)
+        if args.w_cls > 0:
+            P = F.normalize(protos, dim=1)
+            l = 0
+            m = lab_sk >= 0
+            l = l + F.cross_entropy(scale_cls * e_sk[m] @ P.T, lab_sk[m])
+            m = lab_img >= 0
+            l = l + F.cross_entropy(scale_cls * e_img[m] @ P.T, lab_img[m])
+            losses['cls'] = args.w_cls * l
+        # same-image / same-class masks for negatives
+        same_img = torch.from_numpy(ib[None, :] == ib[:, None])
+        same_cls = (lab_img[None, :] == lab_img[:, None]) & (lab_img[:, None] >= 0)
+        eye = torch.eye(len(ib), dtype=torch.bool)
+        if args.w_x > 0:
+            a = e_sk[nq:]
+            b_ = e_img  # positives are the first ns+no rows of the image batch
+            pl = a @ b_.T / args.tau
+            lab_pair = lab_sk[nq:]
+            neg = (same_img[:ns + no] | ((lab_img[None, :] == lab_pair[:, None]) & (lab_pair[:, None] >= 0)))
+            neg[torch.arange(ns + no), torch.arange(ns + no)] = False
+            pl = pl.masked_fill(neg, -1e4)
+            l = F.cross_entropy(pl, torch.arange(ns + no))
+            # image -> sketch direction
+            pl2 = b_[:ns + no] @ a.T / args.tau
+            same_pair = torch.from_numpy(pair_img[None, :] == pair_img[:, None]) & ~torch.eye(ns + no, dtype=torch.bool)
+            l = l + F.cross_entropy(pl2.masked_fill(same_pair, -1e4), torch.arange(ns + no))
+            losses['x'] = args.w_x * l / 2
+        if args.w_rel > 0:
+            # images: student vs teacher similarity rows (self excluded)
+            m = same_img
+            l = rel_kl(e_img @ e_img.T / args.tau, t_img @ t_img.T / args.tau_t, m)
+            # sketches: rows against the image batch; teacher row from paired image / class centre
+            t_sk = torch.cat([centres[yq], t_img[:ns + no]])
+            ok = torch.cat([has_centre[yq], torch.ones(ns + no, dtype=torch.bool)])
+            m_sk = torch.cat([torch.zeros(nq, len(ib), dtype=torch.bool), same_img[:ns + no]])
+            l = l + rel_kl((e_sk @ e_img.T / args.tau)[ok], (t_sk @ t_img.T / args.tau_t)[ok], m_sk[ok])
+            losses['rel'] = args.w_rel * l
+        if args.w_crd > 0:
+            pt = F.normalize(proj_t(t_img), dim=1)
+            l = info_nce(e_img, pt, args.tau, same_img & ~eye) + info_nce(pt, e_img, args.tau, same_img & ~eye)
+            losses['crd'] = args.w_crd * l / 2
+        if args.w_l2sp > 0:
+            losses['l2sp'] = args.w_l2sp * sum(((c.weight - w0) ** 2).sum() for c, w0 in zip(sk_branch.backbone.convs(), init_w))
+        loss = sum(losses.values())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 20 == 0:
+            print(f'step {step} t={time.time() - t0:.0f}s lr={lr:.2e} ' + ' '.join(f'{k}={v.item():.3f}' for k, v in losses.items()), flush=True)
+        if args.eval_every and step % args.eval_every == 0:
+            r = evaluate(); r['step'] = step; r['t'] = time.time() - t0
+            log.append(r); print('eval', r, flush=True)
+    train_time = time.time() - t0
+    r = evaluate(); r['step'] = step; r['t'] = train_time
+    log.append(r)
+    print('final eval', r, 'train wall time', f'{train_time:.0f}s', flush=True)
+
+    # ---------------- export ----------------
+    from .export import export_all
+    export_all(sk_branch, img_branch, args, r, baselines, log, t_start, step)
+
+
+if __name__ == '__main__':
+    main()
