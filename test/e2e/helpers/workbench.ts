@@ -169,5 +169,5 @@ export async function resultNames(frame: FrameLocator): Promise<string[]> {
 }
 
 export async function text(locator: Locator): Promise<string> {
-  return ((await locator.textContent({ timeout: 5000 }).catch(() => '')) ?? '').trim();
+  return ((await locator.innerText({ timeout: 5000 }).catch(() => '')) ?? '').trim();
 }
