@@ -1,0 +1,232 @@
+/**
+ * Speed and scale benchmark, through the product code:
+ *   query latency   strokes -> Embedder.embedStrokes (rasterise + sketch encoder) -> VectorMatrix.topK
+ *                   (what FolderIndex.search runs) at 1k..1M indexed vectors (synthetic unit vectors of
+ *                   the model's dimension), with the same queries timed against plain brute force
+ *                   (all scores + full sort) as a ratio measured in the same run
+ *   indexing        FolderIndex.reconcile on a fresh folder of SVG/PNG icons and of ~12 MP JPEG photos
+ *                   (read, decode, resize, encode, store), images/s end to end
+ *   index size      writeIndexFile of a 100k-entry index (realistic paths) -> bytes on disk
+ *   ready time/RSS  a child process: import core, create the Embedder, FolderIndex.load of the 100k
+ *                   index, first search -> ready; RSS before/after loading the index, peak RSS
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { execFileSync } from 'child_process';
+import sharp from 'sharp';
+import { Embedder } from '../src/extension/core/embedder';
+import { FolderIndex } from '../src/extension/core/folderIndex';
+import { EntryMeta, writeIndexFile } from '../src/extension/core/indexStore';
+import { PREPROCESS_VERSION, quickDrawToStrokes, rasterizeStrokes, Stroke } from '../src/extension/core/preprocess';
+import { VectorMatrix, Hit } from '../src/extension/core/vectorIndex';
+import { jsTopK, OrtTopK, TopKEngine } from '../src/extension/core/topkEngine';
+import { Manifest } from './data/assemble';
+import { mulberry32, quantile, sample } from './lib/metrics';
+
+export interface PerfOptions {
+  modelDir: string;
+  data: string;
+  shared: string;
+  quick: boolean;
+  seed: number;
+  sizes: number[];
+  icons: number;
+  photos: number;
+  log: (s: string) => void;
+}
+
+export interface PerfResult {
+  query_ms: Record<string, {
+    p50: number; p95: number; encode_p50: number; search_p50: number;
+    js_topk_search_p50: number; bruteforce_search_p50: number;
+    search_speedup_vs_bruteforce: number; search_speedup_vs_js_topk: number; reps: number;
+  }>;
+  search_engine: string;
+  index_images_per_s: { icons: number; photos: number };
+  index_detail: Record<string, { images: number; seconds: number; failed: number; avg_file_kb: number }>;
+  rss_mb: number;
+  rss_extra_mb_per_100k: number;
+  index_mb_per_100k: number;
+  ready_ms_100k: number;
+  ready_detail: Record<string, number>;
+  gpu: string;
+  provider: string;
+  dim: number;
+  notes: string[];
+}
+
+export const TOP_K = 60; // sketchSearch.maxResults default
+
+export async function runPerf(o: PerfOptions): Promise<PerfResult> {
+  const notes: string[] = [];
+  const emb = await Embedder.create(o.modelDir, { provider: 'cpu' });
+  const dim = emb.dim;
+  const rnd = mulberry32(o.seed);
+  const queries = quickDrawQueries(o.shared, 40, o.seed);
+  for (const q of queries.slice(0, 3)) await emb.embedStrokes(q); // warm-up
+  // The engine the extension host uses (indexManager.topKEngine): models/topk.onnx on onnxruntime, else JS.
+  const topkModel = path.join(path.resolve(__dirname, '..'), 'models', 'topk.onnx');
+  let engine: TopKEngine = jsTopK;
+  try { engine = await OrtTopK.create(topkModel); } catch (e) { notes.push(`shipped search engine unavailable (${(e as Error).message.split('\n')[0]}): timing the JavaScript fallback`); }
+
+  // ---------- query latency ----------
+  const query_ms: PerfResult['query_ms'] = {};
+  for (const n of o.sizes) {
+    const t0 = Date.now();
+    const m = new VectorMatrix(dim, n);
+    const v = new Float32Array(dim);
+    for (let i = 0; i < n; i++) { randomUnit(v, rnd); m.push(v); }
+    const reps = o.quick ? 10 : n >= 1_000_000 ? 12 : 30;
+    const total: number[] = [], enc: number[] = [], search: number[] = [], js: number[] = [], brute: number[] = [];
+    const raw = m.raw();
+    await engine.topK(raw, n, dim, await emb.embedStrokes(queries[0]), TOP_K); // warm-up
+    for (let r = 0; r < reps; r++) {
+      const strokes = queries[r % queries.length];
+      // shipped path: strokes -> rasterise + encode (Embedder.embedStrokes) -> exact top-k (host engine)
+      const a = performance.now();
+      const q = await emb.embedStrokes(strokes);
+      const b = performance.now();
+      const hits = await engine.topK(raw, n, dim, q, TOP_K);
+      const c = performance.now();
+      total.push(c - a); enc.push(b - a); search.push(c - b);
+      // the same query, interleaved, on the alternatives (so load changes hit all of them alike)
+      if (r < (n >= 1_000_000 ? 5 : 10)) {
+        const d = performance.now();
+        const jh = await jsTopK.topK(raw, n, dim, q, TOP_K);
+        const e = performance.now();
+        const bh = bruteForce(raw, n, dim, q, TOP_K);
+        const f = performance.now();
+        js.push(e - d); brute.push(f - e);
+        if (bh[0].row !== hits[0].row || jh[0].row !== hits[0].row) notes.push(`top-1 differs between engines at n=${n}`);
+      }
+    }
+    const sp50 = quantile(search, 0.5), bp50 = quantile(brute, 0.5), jp50 = quantile(js, 0.5);
+    query_ms[String(n)] = {
+      p50: round(quantile(total, 0.5)), p95: round(quantile(total, 0.95)), encode_p50: round(quantile(enc, 0.5)),
+      search_p50: round(sp50), js_topk_search_p50: round(jp50), bruteforce_search_p50: round(bp50),
+      search_speedup_vs_bruteforce: round(bp50 / sp50, 2), search_speedup_vs_js_topk: round(jp50 / sp50, 2), reps,
+    };
+    o.log(`  query n=${n}: p50 ${query_ms[String(n)].p50} ms, p95 ${query_ms[String(n)].p95} ms (encode ${query_ms[String(n)].encode_p50}, search ${round(sp50)} [${engine.name}], JS topKDot ${round(jp50)}, brute force ${round(bp50)}) [${((Date.now() - t0) / 1000).toFixed(0)} s]`);
+  }
+
+  // ---------- indexing throughput ----------
+  const perfDir = path.join(o.data, 'perf');
+  const iconsDir = path.join(perfDir, `icons-${o.icons}`);
+  const photosDir = path.join(perfDir, `photos-${o.photos}`);
+  prepareIcons(o, iconsDir);
+  await preparePhotos(o, photosDir);
+  const index_detail: PerfResult['index_detail'] = {};
+  for (const [name, dir] of [['icons', iconsDir], ['photos', photosDir]] as const) {
+    const store = path.join(perfDir, `${name}-index.bin`);
+    fs.rmSync(store, { force: true });
+    const fi = new FolderIndex(dir, store, emb, { preprocessVersion: PREPROCESS_VERSION, batchSize: 16 });
+    const t0 = performance.now();
+    const r = await fi.reconcile();
+    const s = (performance.now() - t0) / 1000;
+    const files = fs.readdirSync(dir);
+    const bytes = files.reduce((a, f) => a + fs.statSync(path.join(dir, f)).size, 0);
+    index_detail[name] = { images: r.added, seconds: round(s, 2), failed: r.failed, avg_file_kb: round(bytes / files.length / 1024, 1) };
+    o.log(`  index ${name}: ${r.added} images in ${s.toFixed(2)} s = ${(r.added / s).toFixed(1)} images/s (${r.failed} failed)`);
+  }
+
+  // ---------- index size and ready time with 100k ----------
+  const N = 100_000;
+  const idxFile = path.join(perfDir, `synthetic-100k-${emb.modelId}-${dim}.idx`);
+  const names = realisticPaths(o.data, N, rnd);
+  const vecs = new Float32Array(N * dim);
+  const v = new Float32Array(dim);
+  for (let i = 0; i < N; i++) { randomUnit(v, rnd); vecs.set(v, i * dim); }
+  const entries: EntryMeta[] = names.map((p, i) => ({ path: p, size: 1000 + Math.floor(rnd() * 200000), mtimeMs: 1.7e12 + i * 1000.5, hash: crypto.createHash('sha1').update(p).digest('hex') }));
+  await writeIndexFile(idxFile, { modelId: emb.modelId, preprocessVersion: PREPROCESS_VERSION, dim, entries, vectors: vecs, skipped: [] });
+  const index_mb_per_100k = round(fs.statSync(idxFile).size / 1e6, 1);
+  o.log(`  100k index on disk: ${index_mb_per_100k} MB (dim ${dim}, f16 vectors + JSON header)`);
+  const readyRuns: Record<string, number>[] = [];
+  for (let r = 0; r < (o.quick ? 1 : 3); r++) {
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'perf-ready.ts'), o.modelDir, idxFile, String(PREPROCESS_VERSION), topkModel], { encoding: 'utf8', cwd: path.resolve(__dirname, '..') });
+    readyRuns.push(JSON.parse(out.trim().split('\n').pop()!));
+  }
+  const med = (k: string) => round(quantile(readyRuns.map((x) => x[k]), 0.5), 1);
+  const ready_detail = Object.fromEntries(Object.keys(readyRuns[0]).map((k) => [k, med(k)]));
+  o.log(`  ready with 100k index: ${ready_detail.ready_ms} ms (import ${ready_detail.import_ms}, model ${ready_detail.model_ms}, load ${ready_detail.load_ms}, first search ${ready_detail.search_ms}); RSS +${ready_detail.rss_extra_mb} MB for the index, peak ${ready_detail.peak_rss_mb} MB`);
+  await emb.dispose();
+  if (engine instanceof OrtTopK) await engine.dispose();
+  return {
+    query_ms, search_engine: engine.name, index_images_per_s: { icons: round(index_detail.icons.images / index_detail.icons.seconds, 1), photos: round(index_detail.photos.images / index_detail.photos.seconds, 1) },
+    index_detail, rss_mb: ready_detail.peak_rss_mb, rss_extra_mb_per_100k: ready_detail.rss_extra_mb, index_mb_per_100k,
+    ready_ms_100k: ready_detail.ready_ms, ready_detail, gpu: 'not measured: no GPU lent', provider: emb.provider, dim, notes: [...new Set(notes)],
+  };
+}
+
+/** Plain brute force: every score into a float32 array, then a full sort of row ids. */
+export function bruteForce(data: Float32Array, rows: number, dim: number, q: Float32Array, k: number): Hit[] {
+  const s = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let acc = 0;
+    const o = r * dim;
+    for (let j = 0; j < dim; j++) acc += data[o + j] * q[j];
+    s[r] = acc;
+  }
+  const idx = new Uint32Array(rows);
+  for (let i = 0; i < rows; i++) idx[i] = i;
+  idx.sort((a, b) => s[b] - s[a] || a - b);
+  return Array.from(idx.subarray(0, k), (row) => ({ row, score: s[row] }));
+}
+
+function randomUnit(v: Float32Array, rnd: () => number): void {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) { v[i] = rnd() * 2 - 1; n += v[i] * v[i]; }
+  n = 1 / Math.sqrt(n);
+  for (let i = 0; i < v.length; i++) v[i] *= n;
+}
+
+function round(x: number, d = 2): number { const f = 10 ** d; return Math.round(x * f) / f; }
+
+function quickDrawQueries(shared: string, n: number, seed: number): Stroke[][] {
+  const lines = zlib.gunzipSync(fs.readFileSync(path.join(shared, 'data', 'quickdraw', 'quickdraw-simplified.ndjson.gz'))).toString('utf8').split('\n').filter(Boolean);
+  return sample(lines, n, mulberry32(seed)).map((l) => quickDrawToStrokes(JSON.parse(l).drawing));
+}
+
+/** A folder of icons as a repository holds them: SVGs from the gallery plus tuxpaint PNG sprites. */
+function prepareIcons(o: PerfOptions, dir: string): void {
+  if (fs.existsSync(path.join(dir, '.done'))) return;
+  const m: Manifest = JSON.parse(fs.readFileSync(path.join(o.data, 'gallery-manifest.json'), 'utf8'));
+  const rnd = mulberry32(o.seed + 7);
+  const svg = sample(m.items.filter((g) => g.file.endsWith('.svg')), Math.round(o.icons * 0.8), rnd);
+  const png = sample(m.items.filter((g) => g.file.endsWith('.png')), o.icons - svg.length, rnd);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  [...svg, ...png].forEach((g, i) => fs.copyFileSync(path.join(o.data, g.file), path.join(dir, `${String(i).padStart(5, '0')}-${path.basename(g.file)}`)));
+  fs.writeFileSync(path.join(dir, '.done'), '');
+}
+
+/**
+ * Large JPEG "photos": Sketchy photos upscaled to 4032x3024 (12.2 MP, a phone camera's size) with
+ * seeded sensor-like noise so they compress like real photos (several MB each), quality 90.
+ */
+async function preparePhotos(o: PerfOptions, dir: string): Promise<void> {
+  if (fs.existsSync(path.join(dir, '.done'))) return;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const src = path.join(o.data, 'sketchy', 'photo');
+  const all = fs.readdirSync(src).sort().flatMap((c) => fs.readdirSync(path.join(src, c)).sort().slice(0, 1).map((f) => path.join(src, c, f)));
+  const rnd = mulberry32(o.seed + 11);
+  const W = 4032, H = 3024;
+  for (const [i, f] of sample(all, o.photos, rnd).entries()) {
+    const raw = await sharp(f).resize(W, H, { kernel: 'cubic' }).removeAlpha().raw().toBuffer();
+    for (let k = 0; k < raw.length; k++) { const v = raw[k] + Math.floor((rnd() - 0.5) * 24); raw[k] = v < 0 ? 0 : v > 255 ? 255 : v; }
+    await sharp(raw, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).toFile(path.join(dir, `IMG_${String(i).padStart(4, '0')}.jpg`));
+  }
+  fs.writeFileSync(path.join(dir, '.done'), '');
+}
+
+function realisticPaths(data: string, n: number, rnd: () => number): string[] {
+  let names: string[] = [];
+  try {
+    const m: Manifest = JSON.parse(fs.readFileSync(path.join(data, 'gallery-manifest.json'), 'utf8'));
+    names = m.items.map((g) => g.file.replace(/^gallery\//, ''));
+  } catch { names = ['icons/icon.svg']; }
+  const dirs = ['assets', 'src/assets/images', 'public/img', 'docs/media', 'packages/ui/icons', 'static/photos/2024'];
+  return Array.from({ length: n }, (_, i) => `${dirs[Math.floor(rnd() * dirs.length)]}/${i % 97}/${i}-${path.basename(names[Math.floor(rnd() * names.length)])}`);
+}

@@ -1,0 +1,303 @@
+/**
+ * Quality benchmark: ZS-SBIR metrics for every method on every dataset, all through the product's
+ * preprocessing (src/extension/core/preprocess.ts, decode.ts) and ONNX encoders.
+ *
+ * Datasets
+ *   quickdraw-unseen-assets  QuickDraw drawings of the unseen classes (union of the 4 standard lists)
+ *                            -> labelled assets (bench/labels/quickdraw-unseen-assets.json) + 20k+ distractors
+ *   sketchy-all104 / sketchy-val / sketchy-train
+ *                            Sketchy sketches -> photos of the same classes (val = training/splits/sketchy-val-classes.txt)
+ *   similar-emoji            find-similar: one emoji rendering as the query, the same emoji in the
+ *                            other sets as targets, in the full asset gallery
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { imageToRgb } from '../src/extension/core/decode';
+import { INPUT_SIZE, PREPROCESS_VERSION, quickDrawToStrokes, rgbToTensor, sketchTensor } from '../src/extension/core/preprocess';
+import { assemble, extractSketchy, GalleryItem, Manifest, sketchyValClasses } from './data/assemble';
+import { EMOJI_SETS, normClass } from './data/sources';
+import { RecordCache, vectorOf } from './lib/cache';
+import { Scorer } from './lib/gemm';
+import { Kind, Method } from './lib/methods';
+import { mean, mulberry32, QueryMetrics, queryMetrics, sample, Summary, summarize } from './lib/metrics';
+
+export interface QualityOptions {
+  data: string;
+  shared: string;
+  quick: boolean;
+  seed: number;
+  distractors: number;
+  /** QuickDraw drawings per class (sampled with the seed). */
+  qdPerClass: number;
+  /** Limit the number of QuickDraw classes (quick mode). */
+  qdClasses?: number;
+  sketchyPerClass: number;
+  sketchyClasses?: number;
+  /** Limit photos per class (quick mode; default all 25). */
+  sketchyPhotosPerClass?: number;
+  similarNames: number;
+  valClassesFile?: string;
+  log: (s: string) => void;
+}
+
+/** An input to encode: a cache key, its kind, and how to make its tensor. */
+interface Entry { key: string; kind: Kind; tensor: () => Promise<Float32Array | null> }
+
+export interface DatasetResult {
+  summary: Record<string, Summary>;
+  perClass: Record<string, Record<string, { 'mAP@all': number; 'P@100': number; queries: number }>>;
+  notes: string[];
+}
+
+export async function runQuality(o: QualityOptions, methods: Method[]): Promise<{ datasets: Record<string, DatasetResult>; manifest: Manifest; failed: number }> {
+  const manifest = await assemble({ data: o.data, shared: o.shared, seed: o.seed, distractors: 20000, photosPerClass: 10, wallpapers: 100, log: o.log });
+  await extractSketchy(o);
+  const cacheDir = path.join(o.data, 'cache');
+  const rgb = new RecordCache(cacheDir, `rgb${INPUT_SIZE}`, INPUT_SIZE * INPUT_SIZE * 3);
+  const vec = new Map(methods.map((m) => [m.name, new RecordCache(cacheDir, `vec-${m.key}`, m.dim * 4)]));
+  const rnd = mulberry32(o.seed);
+
+  const fileEntry = (id: string, rel: string, kind: Kind): Entry => {
+    const abs = path.join(o.data, rel);
+    const rkey = `${id}|${safeSize(abs)}|pp${PREPROCESS_VERSION}`;
+    return {
+      key: `${kind}:${id}`, kind,
+      tensor: async () => {
+        let b = rgb.get(rkey);
+        if (!b) {
+          if (rgb.failed.has(rkey)) return null;
+          try {
+            b = await imageToRgb(abs);
+            rgb.put([{ key: rkey, data: b }]);
+          } catch (e) {
+            rgb.fail(rkey, (e as Error).message.split('\n')[0]);
+            return null;
+          }
+        }
+        return rgbToTensor(b);
+      },
+    };
+  };
+
+  /** Vectors of entries for every method (cache, else encode). null where the input failed to decode. */
+  const encode = async (label: string, entries: Entry[]): Promise<Map<string, (Float32Array | null)[]>> => {
+    const t0 = Date.now();
+    const failedTensor = new Set<string>();
+    let done = 0, encoded = 0;
+    const CH = 64;
+    for (let i = 0; i < entries.length; i += CH) {
+      const chunk = entries.slice(i, i + CH);
+      const need = methods.map((m) => chunk.filter((e) => !vec.get(m.name)!.has(e.key)));
+      if (need.some((n) => n.length)) {
+        const anyPixels = methods.some((m, k) => !m.pixelFree && need[k].length);
+        const tensors = new Map<string, Float32Array>();
+        if (anyPixels) {
+          const todo = [...new Set(methods.flatMap((m, k) => (m.pixelFree ? [] : need[k])))];
+          const ts = await mapLimit(todo, 4, (e) => e.tensor());
+          todo.forEach((e, k) => { if (ts[k]) tensors.set(e.key, ts[k]!); else failedTensor.add(e.key); });
+        }
+        for (let k = 0; k < methods.length; k++) {
+          const m = methods[k], cache = vec.get(m.name)!;
+          const list = need[k].filter((e) => m.pixelFree || tensors.has(e.key));
+          for (const e of need[k]) if (!m.pixelFree && !tensors.has(e.key)) cache.fail(e.key, 'input failed to decode');
+          for (let j = 0; j < list.length; j += m.batch) {
+            const part = list.slice(j, j + m.batch);
+            // a batch holds one kind (the model has two encoders)
+            for (const kind of ['sketch', 'image'] as Kind[]) {
+              const sub = part.filter((e) => e.kind === kind);
+              if (!sub.length) continue;
+              const out = await m.embed(kind, sub.map((e) => tensors.get(e.key) ?? new Float32Array(0)), sub.map((e) => e.key));
+              cache.put(sub.map((e, q) => ({ key: e.key, data: new Uint8Array(out[q].buffer, out[q].byteOffset, out[q].byteLength) })));
+              encoded += sub.length;
+            }
+          }
+        }
+      }
+      done += chunk.length;
+      if (Date.now() - t0 > 15000 && (i / CH) % 20 === 0) o.log(`  ${label}: ${done}/${entries.length} inputs (${encoded} encodings) ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    }
+    const out = new Map<string, (Float32Array | null)[]>();
+    for (const m of methods) {
+      const cache = vec.get(m.name)!;
+      out.set(m.name, entries.map((e) => { const b = cache.get(e.key); return b ? vectorOf(b) : null; }));
+    }
+    if (encoded) o.log(`  ${label}: ${entries.length} inputs, ${encoded} new encodings in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return out;
+  };
+
+  const datasets: Record<string, DatasetResult> = {};
+
+  // ---------- 1. QuickDraw unseen -> assets ----------
+  let classes = manifest.classes.filter((c) => c.assets > 0);
+  const skippedClasses = manifest.classes.filter((c) => c.assets === 0).map((c) => c.cls);
+  if (o.qdClasses) classes = sample(classes.filter((c) => c.assets >= 3), o.qdClasses, rnd).sort((a, b) => (a.cls < b.cls ? -1 : 1));
+  const clsSet = new Set(classes.map((c) => c.cls));
+  let gallery = manifest.items;
+  if (o.quick) {
+    const distractors = sample(manifest.items.filter((g) => g.role === 'distractor'), o.distractors, rnd);
+    gallery = [...manifest.items.filter((g) => g.role !== 'distractor' && (g.cls === null || clsSet.has(g.cls))), ...distractors];
+  }
+  const drawings = readQuickDraw(path.join(o.shared, 'data', 'quickdraw', 'quickdraw-simplified.ndjson.gz'), new Map(classes.map((c) => [normClass(c.quickdraw), c.cls])));
+  const qdQueries: { cls: string; key: string; drawing: number[][][] }[] = [];
+  for (const c of classes) qdQueries.push(...sample(drawings.get(c.cls) ?? [], o.qdPerClass, rnd).map((d) => ({ cls: c.cls, key: d.key, drawing: d.drawing })));
+  o.log(`quickdraw-unseen-assets: ${classes.length} classes, ${qdQueries.length} queries, gallery ${gallery.length} (${gallery.filter((g) => g.role === 'positive' && (!o.quick || clsSet.has(g.cls!))).length} labelled)`);
+  const gEnc = await encode('gallery', gallery.map((g) => fileEntry(g.id, g.file, 'image')));
+  const qEnc = await encode('quickdraw queries', qdQueries.map((q) => ({
+    key: `sketch:qd:${q.key}:pp${PREPROCESS_VERSION}`, kind: 'sketch' as Kind,
+    tensor: async () => sketchTensor(quickDrawToStrokes(q.drawing)),
+  })));
+  datasets['quickdraw-unseen-assets'] = await evaluate(methods, qdQueries.map((q) => q.cls), qEnc, gallery.map((g) => (g.role === 'positive' && clsSet.has(g.cls!) ? g.cls : null)), gEnc);
+  datasets['quickdraw-unseen-assets'].notes.push(
+    `classes evaluated: ${classes.length}; unseen classes in QuickDraw without any accepted asset (not evaluated): ${skippedClasses.join(', ') || 'none'}`,
+    `gallery: ${gallery.length} items: ${countBy(gallery, (g) => (g.role === 'distractor' ? `distractor/${g.group}` : g.role))}`,
+  );
+
+  // ---------- 2. Sketchy sketch -> photo ----------
+  const sk = path.join(o.data, 'sketchy');
+  let skClasses = fs.readdirSync(path.join(sk, 'sketch')).sort();
+  const val = sketchyValClasses(o.valClassesFile);
+  if (o.sketchyClasses) {
+    // quick mode: half validation classes, half the others (when the split exists)
+    const isVal = (c: string) => !!val?.includes(normClass(c));
+    const nv = val ? Math.ceil(o.sketchyClasses / 2) : 0;
+    skClasses = [...sample(skClasses.filter(isVal), nv, rnd), ...sample(skClasses.filter((c) => !isVal(c)), o.sketchyClasses - nv, rnd)].sort();
+  }
+  const skSketches: { cls: string; rel: string }[] = [], skPhotos: { cls: string; rel: string }[] = [];
+  for (const c of skClasses) {
+    const s = fs.readdirSync(path.join(sk, 'sketch', c)).sort(), p = fs.readdirSync(path.join(sk, 'photo', c)).sort();
+    skSketches.push(...sample(s, o.sketchyPerClass, rnd).sort().map((f) => ({ cls: c, rel: path.join('sketchy', 'sketch', c, f) })));
+    skPhotos.push(...(o.sketchyPhotosPerClass ? sample(p, o.sketchyPhotosPerClass, rnd).sort() : p).map((f) => ({ cls: c, rel: path.join('sketchy', 'photo', c, f) })));
+  }
+  const sEnc = await encode('sketchy sketches', skSketches.map((s) => fileEntry(`sketchy:${s.rel}`, s.rel, 'sketch')));
+  const pEnc = await encode('sketchy photos', skPhotos.map((s) => fileEntry(`sketchy:${s.rel}`, s.rel, 'image')));
+  const subsets: [string, (c: string) => boolean][] = [['sketchy-all104', () => true]];
+  if (val) {
+    const vs = new Set(val);
+    subsets.push(['sketchy-val', (c) => vs.has(normClass(c))], ['sketchy-train', (c) => !vs.has(normClass(c))]);
+  }
+  for (const [name, keep] of subsets) {
+    const qi = skSketches.map((s, i) => (keep(s.cls) ? i : -1)).filter((i) => i >= 0);
+    const gi = skPhotos.map((s, i) => (keep(s.cls) ? i : -1)).filter((i) => i >= 0);
+    if (!qi.length) continue;
+    datasets[name] = await evaluate(methods, qi.map((i) => skSketches[i].cls), pick(sEnc, qi), gi.map((i) => skPhotos[i].cls), pick(pEnc, gi));
+    datasets[name].notes.push(`${new Set(qi.map((i) => skSketches[i].cls)).size} classes; gallery = photos of these classes only`);
+  }
+  if (!val) datasets['sketchy-all104'].notes.push('training/splits/sketchy-val-classes.txt not found: no val/train split reported');
+
+  // ---------- 3. find similar (emoji renderings) ----------
+  const emojiKey = (g: { set: string; name: string }) => (EMOJI_SETS.includes(g.set) ? g.name.replace(/-s-/g, 's-').replace(/[^a-z0-9]/g, '') : null);
+  const { allSourceItems } = await import('./data/sources');
+  const emojiItems = allSourceItems().filter((s) => EMOJI_SETS.includes(s.set));
+  const byKey = new Map<string, typeof emojiItems>();
+  for (const e of emojiItems) { const k = emojiKey(e)!; (byKey.get(k) ?? byKey.set(k, []).get(k)!).push(e); }
+  const keys = sample([...byKey.keys()].filter((k) => new Set(byKey.get(k)!.map((e) => e.set)).size >= 3).sort(), o.similarNames, rnd);
+  const keySet = new Set(keys);
+  const inGallery = new Set(gallery.map((g) => g.id));
+  const extra: GalleryItem[] = [];
+  for (const k of keys) {
+    for (const e of byKey.get(k)!) {
+      if (inGallery.has(e.id)) continue;
+      const safe = e.id.slice(e.set.length + 1).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
+      const rel = path.join('gallery', e.set, `${safe}.${e.ext}`);
+      const abs = path.join(o.data, rel);
+      if (!fs.existsSync(abs)) { fs.mkdirSync(path.dirname(abs), { recursive: true }); if (e.svg) fs.writeFileSync(abs, e.svg()); else fs.copyFileSync(e.file!, abs); }
+      extra.push({ id: e.id, file: rel, set: e.set, name: e.name, source: e.source, licence: e.licence, cls: null, role: 'distractor', group: 'emoji' });
+    }
+  }
+  const simGallery = [...gallery, ...extra];
+  const xEnc = extra.length ? await encode('find-similar extra renderings', extra.map((g) => fileEntry(g.id, g.file, 'image'))) : new Map(methods.map((m) => [m.name, [] as (Float32Array | null)[]]));
+  const simEnc = new Map(methods.map((m) => [m.name, [...gEnc.get(m.name)!, ...xEnc.get(m.name)!]]));
+  const simCls = simGallery.map((g) => { const k = emojiKey(g); return k && keySet.has(k) ? k : null; });
+  const qIdx = simCls.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
+  datasets['similar-emoji'] = await evaluate(methods, qIdx.map((i) => simCls[i]!), pick(simEnc, qIdx), simCls, simEnc, qIdx);
+  datasets['similar-emoji'].notes.push(`${keys.length} emoji, each rendered by 3-5 of ${EMOJI_SETS.join(', ')}; every rendering is a query; targets = the other renderings; gallery = the quickdraw gallery + these renderings (self excluded)`);
+
+  rgb.close();
+  for (const c of vec.values()) c.close();
+  return { datasets, manifest, failed: rgb.failed.size };
+}
+
+function pick<T>(m: Map<string, T[]>, idx: number[]): Map<string, T[]> {
+  return new Map([...m].map(([k, v]) => [k, idx.map((i) => v[i])]));
+}
+
+function countBy<T>(xs: T[], f: (x: T) => string): string {
+  const c = new Map<string, number>();
+  for (const x of xs) c.set(f(x), (c.get(f(x)) ?? 0) + 1);
+  return [...c].sort().map(([k, v]) => `${k} ${v}`).join(', ');
+}
+
+/**
+ * Score every query against the gallery, per method. Queries or gallery items whose input failed
+ * to decode are dropped (the same ones for every method, so methods stay comparable).
+ * selfIndex[i]: the gallery index of query i itself (find-similar), excluded from its ranking.
+ */
+async function evaluate(
+  methods: Method[], qCls: string[], qVec: Map<string, (Float32Array | null)[]>,
+  gCls: (string | null)[], gVec: Map<string, (Float32Array | null)[]>, selfIndex?: number[],
+): Promise<DatasetResult> {
+  const okQ = qCls.map((_, i) => methods.every((m) => qVec.get(m.name)![i])).map((ok, i) => (ok ? i : -1)).filter((i) => i >= 0);
+  const okG = gCls.map((_, j) => methods.every((m) => gVec.get(m.name)![j])).map((ok, j) => (ok ? j : -1)).filter((j) => j >= 0);
+  const gPos = new Map(okG.map((j, n) => [j, n]));
+  const ids = new Map<string, number>();
+  const cid = (c: string | null) => (c === null ? -1 : ids.get(c) ?? ids.set(c, ids.size).get(c)!);
+  const G = Int32Array.from(okG.map((j) => cid(gCls[j])));
+  const res: DatasetResult = { summary: {}, perClass: {}, notes: [] };
+  if (okQ.length < qCls.length || okG.length < gCls.length) res.notes.push(`dropped ${qCls.length - okQ.length} queries and ${gCls.length - okG.length} gallery items that failed to decode`);
+  for (const m of methods) {
+    const scorer = await Scorer.create(m.dim);
+    const gm = new Float32Array(okG.length * m.dim);
+    okG.forEach((j, n) => gm.set(gVec.get(m.name)![j]!, n * m.dim));
+    const per: QueryMetrics[] = [];
+    const B = 128;
+    for (let s = 0; s < okQ.length; s += B) {
+      const part = okQ.slice(s, s + B);
+      const qm = new Float32Array(part.length * m.dim);
+      part.forEach((i, n) => qm.set(qVec.get(m.name)![i]!, n * m.dim));
+      const sc = await scorer.scores(qm, gm);
+      part.forEach((i, n) => {
+        const row = sc.subarray(n * okG.length, (n + 1) * okG.length);
+        const c = cid(qCls[i]);
+        const self = selfIndex ? gPos.get(selfIndex[i]) ?? -1 : -1;
+        per.push(queryMetrics(row, (j) => G[j] === c, self));
+      });
+    }
+    await scorer.dispose();
+    res.summary[m.name] = summarize(per, okG.length - (selfIndex ? 1 : 0));
+    const pc: Record<string, { 'mAP@all': number; 'P@100': number; queries: number }> = {};
+    const groups = new Map<string, QueryMetrics[]>();
+    okQ.forEach((i, n) => (groups.get(qCls[i]) ?? groups.set(qCls[i], []).get(qCls[i])!).push(per[n]));
+    for (const [c, ms] of [...groups].sort()) pc[c] = { 'mAP@all': mean(ms.map((x) => x.apAll)), 'P@100': mean(ms.map((x) => x.p100)), queries: ms.length };
+    res.perClass[m.name] = pc;
+  }
+  return res;
+}
+
+function readQuickDraw(file: string, classOf: Map<string, string>): Map<string, { key: string; drawing: number[][][] }[]> {
+  const out = new Map<string, { key: string; drawing: number[][][] }[]>();
+  const text = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8');
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const w = /"word":\s*"([^"]*)"/.exec(line);
+    const cls = w && classOf.get(normClass(w[1]));
+    if (!cls) continue;
+    const d = JSON.parse(line) as { key_id: string; drawing: number[][][] };
+    (out.get(cls) ?? out.set(cls, []).get(cls)!).push({ key: String(d.key_id), drawing: d.drawing });
+  }
+  for (const v of out.values()) v.sort((a, b) => (a.key < b.key ? -1 : 1));
+  return out;
+}
+
+async function mapLimit<T, R>(xs: T[], limit: number, f: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(xs.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, xs.length) }, async () => {
+    while (next < xs.length) { const i = next++; out[i] = await f(xs[i]); }
+  }));
+  return out;
+}
+
+function safeSize(p: string): number {
+  try { return fs.statSync(p).size; } catch { return -1; }
+}
