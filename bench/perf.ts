@@ -22,7 +22,7 @@ import { EntryMeta, writeIndexFile } from '../src/extension/core/indexStore';
 import { PREPROCESS_VERSION, quickDrawToStrokes, rasterizeStrokes, Stroke } from '../src/extension/core/preprocess';
 import { VectorMatrix, Hit } from '../src/extension/core/vectorIndex';
 import { jsTopK, OrtTopK, TopKEngine } from '../src/extension/core/topkEngine';
-import { Manifest } from './data/assemble';
+import { Manifest, materialize } from './data/assemble';
 import { mulberry32, quantile, sample } from './lib/metrics';
 
 export interface PerfOptions {
@@ -197,6 +197,7 @@ function prepareIcons(o: PerfOptions, dir: string): void {
   const png = sample(m.items.filter((g) => g.file.endsWith('.png')), o.icons - svg.length, rnd);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
+  materialize(o.data, [...svg, ...png]);
   [...svg, ...png].forEach((g, i) => fs.copyFileSync(path.join(o.data, g.file), path.join(dir, `${String(i).padStart(5, '0')}-${path.basename(g.file)}`)));
   fs.writeFileSync(path.join(dir, '.done'), '');
 }

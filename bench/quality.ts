@@ -15,7 +15,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { imageToRgb } from '../src/extension/core/decode';
 import { INPUT_SIZE, PREPROCESS_VERSION, quickDrawToStrokes, rgbToTensor, sketchTensor } from '../src/extension/core/preprocess';
-import { assemble, extractSketchy, GalleryItem, Manifest, sketchyValClasses } from './data/assemble';
+import { assemble, extractSketchy, GalleryItem, Manifest, materialize, sketchyValClasses } from './data/assemble';
 import { EMOJI_SETS, normClass } from './data/sources';
 import { RecordCache, vectorOf } from './lib/cache';
 import { Scorer } from './lib/gemm';
@@ -142,6 +142,8 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
   const qdQueries: { cls: string; key: string; drawing: number[][][] }[] = [];
   for (const c of classes) qdQueries.push(...sample(drawings.get(c.cls) ?? [], o.qdPerClass, rnd).map((d) => ({ cls: c.cls, key: d.key, drawing: d.drawing })));
   o.log(`quickdraw-unseen-assets: ${classes.length} classes, ${qdQueries.length} queries, gallery ${gallery.length} (${gallery.filter((g) => g.role === 'positive' && (!o.quick || clsSet.has(g.cls!))).length} labelled)`);
+  const written = materialize(o.data, gallery);
+  if (written) o.log(`  wrote ${written} gallery files`);
   const gEnc = await encode('gallery', gallery.map((g) => fileEntry(g.id, g.file, 'image')));
   const qEnc = await encode('quickdraw queries', qdQueries.map((q) => ({
     key: `sketch:qd:${q.key}:pp${PREPROCESS_VERSION}`, kind: 'sketch' as Kind,

@@ -95,32 +95,38 @@ export async function assemble(o: AssembleOptions): Promise<Manifest> {
     }
   }
   await makeWallpapers(o, items);
-  // write the files
-  let written = 0;
-  const byId = new Map(all.map((s) => [s.id, s]));
-  for (const g of items) {
-    if (g.set === 'sketchy-photo' || g.set === 'wallpaper') continue;
-    const dst = path.join(o.data, g.file);
-    if (fs.existsSync(dst)) continue;
-    fs.mkdirSync(path.dirname(dst), { recursive: true });
-    const src = byId.get(g.id);
-    if (!src) continue;
-    if (src.svg) fs.writeFileSync(dst, src.svg());
-    else fs.copyFileSync(src.file!, dst);
-    written++;
-  }
   const manifest: Manifest = {
     version: MANIFEST_VERSION, seed: o.seed, distractors: o.distractors, items,
     classes: classes.map((c) => ({ ...c, assets: assets.get(c.cls) ?? 0 })),
   };
   fs.writeFileSync(mf, JSON.stringify(manifest));
-  o.log(`assembled gallery: ${items.length} items (${written} files written) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  o.log(`assembled gallery manifest: ${items.length} items in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return manifest;
 
   function toItem(it: SourceItem, cls: string | null, role: GalleryItem['role']): GalleryItem {
     const safe = it.id.slice(it.set.length + 1).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
     return { id: it.id, file: path.join('gallery', it.set, `${safe}.${it.ext}`), set: it.set, name: it.name, source: it.source, licence: it.licence, cls, role, group: role === 'distractor' ? GROUP[it.set] : undefined };
   }
+}
+
+let sourceIndex: Map<string, SourceItem> | undefined;
+
+/** Write the files of these gallery items that are not in the data folder yet (SVG from Iconify JSON, or a copy). */
+export function materialize(data: string, items: GalleryItem[]): number {
+  let written = 0;
+  for (const g of items) {
+    if (g.set === 'sketchy-photo' || g.set === 'wallpaper') continue;
+    const dst = path.join(data, g.file);
+    if (fs.existsSync(dst)) continue;
+    sourceIndex ??= new Map(allSourceItems().map((s) => [s.id, s]));
+    const src = sourceIndex.get(g.id);
+    if (!src) throw new Error(`gallery item ${g.id} is no longer in the installed corpora: re-run bash scripts/fetch-corpora.sh or delete ${path.join(data, 'gallery-manifest.json')}`);
+    fs.mkdirSync(path.dirname(dst), { recursive: true });
+    if (src.svg) fs.writeFileSync(dst, src.svg());
+    else fs.copyFileSync(src.file!, dst);
+    written++;
+  }
+  return written;
 }
 
 export async function extractSketchy(o: { data: string; shared: string }): Promise<string> {
@@ -158,6 +164,7 @@ if (require.main === module) {
   const shared = path.resolve(REPO, '../shared');
   assemble({ data: path.join(REPO, 'bench', '.data'), shared, seed: 1, distractors: 20000, photosPerClass: 10, wallpapers: 100, log: console.log })
     .then((m) => {
+      materialize(path.join(REPO, 'bench', '.data'), m.items);
       const c: Record<string, number> = {};
       for (const it of m.items) { const k = `${it.role}:${it.group ?? it.set}`; c[k] = (c[k] ?? 0) + 1; }
       console.log(c);

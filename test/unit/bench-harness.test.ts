@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Scorer, gemmModel } from '../../bench/lib/gemm';
+import { hogDescriptor, HOG_DIM } from '../../bench/lib/hog';
+import { randomMethod, resizeTensor } from '../../bench/lib/methods';
+import { RecordCache, vectorOf } from '../../bench/lib/cache';
+import { classPhrases, matchItem, rejectKey, loadReview } from '../../bench/labels/make-labels';
+import { normClass, phraseIn, tokens } from '../../bench/data/sources';
+import { parseArgs, bars } from '../../bench/run';
+import { sketchTensor } from '../../src/extension/core/preprocess';
+
+test('gemm scorer equals naive dot products', async () => {
+  assert.ok(gemmModel(4).length > 50);
+  const s = await Scorer.create(3);
+  const y = await s.scores(Float32Array.from([1, 2, 3, 0, 1, 0]), Float32Array.from([1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2]));
+  assert.deepEqual(Array.from(y), [1, 3, 6, 12, 0, 0, 1, 2]);
+  await s.dispose();
+});
+
+test('edge-hog: fixed size, unit norm, deterministic, sketch close to its own rendering', () => {
+  const a = sketchTensor([[[0, 0], [100, 0], [100, 100], [0, 100], [0, 0]]]);
+  const b = sketchTensor([[[0, 0], [100, 100]], [[100, 0], [0, 100]]]);
+  const ha = hogDescriptor('sketch', a), hb = hogDescriptor('sketch', b);
+  assert.equal(ha.length, HOG_DIM);
+  let n = 0; for (const x of ha) n += x * x;
+  assert.ok(Math.abs(n - 1) < 1e-4);
+  assert.deepEqual(hogDescriptor('sketch', a), ha);
+  const dot = (x: Float32Array, y: Float32Array) => x.reduce((s, v, i) => s + v * y[i], 0);
+  // the edge map of a drawn square (as an image) matches the square sketch better than the cross
+  const ia = hogDescriptor('image', a);
+  assert.ok(dot(ia, ha) > dot(ia, hb), `${dot(ia, ha)} <= ${dot(ia, hb)}`);
+});
+
+test('teacher resize keeps constant images constant and the 128->224 shape', () => {
+  const t = new Float32Array(3 * 128 * 128).fill(0.5);
+  const r = resizeTensor(t);
+  assert.equal(r.length, 3 * 224 * 224);
+  assert.ok(r.every((v) => Math.abs(v - 0.5) < 1e-6));
+});
+
+test('random baseline is deterministic per key and seed', async () => {
+  const m = randomMethod(1, 8);
+  const [a, b] = await m.embed('image', [new Float32Array(0), new Float32Array(0)], ['x', 'y']);
+  const [a2] = await m.embed('sketch', [new Float32Array(0)], ['x']);
+  assert.deepEqual(a, a2);
+  assert.notDeepEqual(a, b);
+  const [c] = await randomMethod(2, 8).embed('image', [new Float32Array(0)], ['x']);
+  assert.notDeepEqual(a, c);
+});
+
+test('record cache round trip, survives reopen, ignores a torn tail', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cache-'));
+  const c = new RecordCache(dir, 'v', 8);
+  c.put([{ key: 'a', data: new Uint8Array(Float32Array.from([1, 2]).buffer) }]);
+  c.fail('bad', 'broken file');
+  c.close();
+  fs.appendFileSync(path.join(dir, 'v.bin'), Buffer.alloc(3)); // torn write
+  const d = new RecordCache(dir, 'v', 8);
+  assert.deepEqual(Array.from(vectorOf(d.get('a')!)), [1, 2]);
+  assert.equal(d.get('b'), undefined);
+  assert.ok(d.has('bad'));
+  d.put([{ key: 'b', data: new Uint8Array(Float32Array.from([3, 4]).buffer) }]);
+  assert.deepEqual(Array.from(vectorOf(d.get('b')!)), [3, 4]);
+  d.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('class names normalise and match as whole words; the longest class wins', () => {
+  assert.equal(normClass('Hot-air_balloon'), 'hot air balloon');
+  assert.equal(normClass('teddy_bear'), normClass('teddy-bear'));
+  assert.ok(phraseIn(tokens('palm tree'), tokens('palm-trees')));
+  assert.ok(!phraseIn(tokens('ant'), tokens('antenna')));
+  const review = loadReview();
+  const ph = classPhrases(['tree', 'palm tree', 'bat', 'mouse', 'beach', 'umbrella'], review);
+  assert.equal(matchItem('palm tree', ph).cls, 'palm tree');
+  assert.equal(matchItem('baseball bat', ph).cls, 'bat'); // a candidate ...
+  assert.ok(rejectKey(review, 'game-icons:baseball-bat'), 'baseball bat must be rejected in review'); // ... rejected by review
+  assert.ok(rejectKey(review, 'twemoji:computer-mouse'));
+  assert.equal(rejectKey(review, 'twemoji:mouse'), undefined);
+  assert.equal(matchItem('beach with umbrella', ph).cls, undefined); // ambiguous unless assigned
+  assert.equal(review.assign?.['twemoji:beach-with-umbrella'], 'beach');
+});
+
+test('committed label file has reviewed classes and no false friends', () => {
+  const labels = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'bench', 'labels', 'quickdraw-unseen-assets.json'), 'utf8'));
+  const bat = labels.classes.bat;
+  const all = Object.values<string[]>(bat.accepted).flat();
+  assert.ok(all.includes('bat'));
+  assert.ok(!all.some((n) => /baseball|cricket|ping-pong/.test(n)));
+  const mouse = Object.values<string[]>(labels.classes.mouse.accepted).flat();
+  assert.ok(!mouse.some((n) => /computer/.test(n)));
+  assert.ok(Object.keys(labels.classes).length >= 60);
+});
+
+test('CLI defaults and the model bars', () => {
+  const a = parseArgs(['--quick']);
+  assert.ok(a.quick && a.models[0].endsWith(path.sep + 'models'));
+  assert.ok(a.shared.endsWith(path.sep + 'shared'));
+  assert.ok(a.out.endsWith('quick-results.json'));
+  assert.equal(parseArgs(['--models', 'a,b']).models.length, 2);
+  assert.throws(() => parseArgs(['--bogus']));
+  const s = (m: number) => ({ 'mAP@all': m, 'P@100': 0, 'mAP@200': 0, 'P@200': 0, queries: 1, gallery: 1, 'mAP@all_ci95': [m, m] as [number, number] });
+  const b = bars({ 'quickdraw-unseen-assets': { student: s(0.3), 'edge-hog': s(0.1), 'teacher-raw': s(0.25) } });
+  assert.equal(b.quickdraw_student_vs_edge_hog.ratio, 3);
+  assert.equal(b.quickdraw_student_vs_edge_hog.pass, true);
+  assert.equal(b.quickdraw_student_vs_teacher_raw.pass, false);
+  assert.equal(b.sketchy_val_student_vs_teacher_raw.pass, null);
+});
