@@ -6,7 +6,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { IndexManager } from './indexManager';
 import { createStatusBar } from './statusBar';
-import { SketchPadViewProvider } from './viewProvider';
+import { IMAGE_EXT_RE, SketchPadViewProvider } from './viewProvider';
+
+const t = vscode.l10n.t;
 
 const IMAGE_FILTERS = { Images: ['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'bmp', 'tif', 'tiff', 'avif'] };
 
@@ -28,42 +30,39 @@ export function activate(ctx: vscode.ExtensionContext): { index: IndexManager } 
       await fn(...a);
     } catch (e) {
       log(`${name} failed: ${(e as Error).stack ?? e}`);
-      void vscode.window.showErrorMessage(`Sketch Search: ${name} failed: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(t('Sketch Search: {0} failed: {1}', name, (e as Error).message));
     }
   };
 
   const imageQuery = async (file: string, label: string) => {
-    const t0 = performance.now();
-    const indexed = index.vectorOf(file);
-    const q = indexed ? { vector: indexed, as: 'image' as const } : await index.embedQueryFile(file);
-    const hits = (await index.search(q.vector, 61)).filter((h) => h.abs !== file);
     await vscode.commands.executeCommand('sketchSearch.pad.focus');
-    view.showImageResults(label, hits, performance.now() - t0);
+    await view.runImageQuery(file, label);
   };
 
   ctx.subscriptions.push(
-    vscode.commands.registerCommand('sketchSearch.openPad', guard('Open Sketch Pad', async () => {
+    vscode.commands.registerCommand('sketchSearch.openPad', guard(t('Open Sketch Pad'), async () => {
       await vscode.commands.executeCommand('workbench.view.extension.sketchSearch');
       await vscode.commands.executeCommand('sketchSearch.pad.focus');
     })),
-    vscode.commands.registerCommand('sketchSearch.searchWithImageFile', guard('Search with Image File', async () => {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: IMAGE_FILTERS, openLabel: 'Search' });
+    vscode.commands.registerCommand('sketchSearch.searchWithImageFile', guard(t('Search with Image File'), async () => {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: IMAGE_FILTERS, openLabel: t('Search') });
       if (!picked?.[0]) return;
-      if (picked[0].scheme !== 'file') throw new Error('only local files can be used as a query');
-      await imageQuery(picked[0].fsPath, `Similar to ${path.basename(picked[0].fsPath)}`);
+      if (picked[0].scheme !== 'file') throw new Error(t('only local files can be used as a query'));
+      await imageQuery(picked[0].fsPath, t('Similar to {0}', path.basename(picked[0].fsPath)));
     })),
-    vscode.commands.registerCommand('sketchSearch.findSimilar', guard('Find Similar Images', async (uri?: vscode.Uri) => {
+    vscode.commands.registerCommand('sketchSearch.findSimilar', guard(t('Find Similar Images'), async (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri;
-      if (!target || target.scheme !== 'file') {
-        void vscode.window.showInformationMessage('Sketch Search: select an image file to find similar images.');
+      if (!target || target.scheme !== 'file' || !IMAGE_EXT_RE.test(target.fsPath)) {
+        void vscode.window.showInformationMessage(t('Sketch Search: select an image file to find similar images.'));
         return;
       }
-      await imageQuery(target.fsPath, `Similar to ${path.basename(target.fsPath)}`);
+      await imageQuery(target.fsPath, t('Similar to {0}', path.basename(target.fsPath)));
     })),
-    vscode.commands.registerCommand('sketchSearch.rebuildIndex', guard('Rebuild Index', () => {
+    vscode.commands.registerCommand('sketchSearch.rebuildIndex', guard(t('Rebuild Index'), () => {
       if (!vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage('Sketch Search does not index images in Restricted Mode.', 'Manage Workspace Trust')
-          .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+        const manage = t('Manage Workspace Trust');
+        void vscode.window.showWarningMessage(t('Sketch Search does not index images in Restricted Mode.'), manage)
+          .then((c) => c === manage && vscode.commands.executeCommand('workbench.trust.manage'));
         return;
       }
       log('rebuilding the index');
@@ -71,7 +70,8 @@ export function activate(ctx: vscode.ExtensionContext): { index: IndexManager } 
     })),
     vscode.commands.registerCommand('sketchSearch.cancelIndexing', () => index.cancel()),
     vscode.commands.registerCommand('sketchSearch.clearPad', () => view.clearPad()),
-    vscode.commands.registerCommand('sketchSearch.showIndexStatus', guard('Show Index Status', async () => {
+    vscode.commands.registerCommand('sketchSearch.showOutput', () => out.show(true)),
+    vscode.commands.registerCommand('sketchSearch.showIndexStatus', guard(t('Show Index Status'), async () => {
       const s = index.current;
       const skipped = index.skippedReport();
       out.appendLine('');
@@ -82,9 +82,13 @@ export function activate(ctx: vscode.ExtensionContext): { index: IndexManager } 
       out.appendLine(`  skipped files: ${skipped.length}`);
       for (const k of skipped) out.appendLine(`    ${k.folder}/${k.path}: ${k.reason}`);
       out.show(true);
-      const summary = s.state === 'indexing' ? `indexing ${s.done}/${s.total}` : s.state;
-      void vscode.window.showInformationMessage(
-        `Sketch Search: ${summary}, ${s.indexed} images indexed, provider ${index.provider || 'none'}, ${skipped.length} skipped (details in the Output panel).`);
+      const summary = s.state === 'indexing' ? t('indexing {0}/{1}', s.done, s.total) : s.state;
+      const rebuild = t('Rebuild Index');
+      const actions = s.state === 'error' ? [rebuild] : [];
+      const pick = await vscode.window.showInformationMessage(
+        t('Sketch Search: {0}, {1} images indexed, provider {2}, {3} skipped (details in the Output panel).', summary, s.indexed, index.provider || t('none'), skipped.length),
+        ...actions);
+      if (pick === rebuild) await vscode.commands.executeCommand('sketchSearch.rebuildIndex');
     })),
   );
 

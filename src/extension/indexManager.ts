@@ -102,7 +102,7 @@ export class IndexManager implements vscode.Disposable {
       watcher.onDidDelete((u) => this.onDeleted(u)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('sketchSearch.include') || e.affectsConfiguration('sketchSearch.exclude') || e.affectsConfiguration('files.exclude')) this.rebuild(false);
+        if (e.affectsConfiguration('sketchSearch.include') || e.affectsConfiguration('sketchSearch.exclude') || e.affectsConfiguration('sketchSearch.useGitignore') || e.affectsConfiguration('files.exclude')) this.rebuild(false);
       }),
     );
   }

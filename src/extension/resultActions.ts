@@ -36,7 +36,7 @@ export function importStatement(name: string, rel: string, languageId: string | 
 async function insertAtCursor(text: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showWarningMessage('Sketch Search: open a text editor to insert into, then try again.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Sketch Search: open a text editor to insert into, then try again.'));
     return;
   }
   await editor.edit((b) => { for (const sel of editor.selections) b.replace(sel, text); });

@@ -8,6 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export const THUMB_SIZE = 96;
+/** The larger preview shown on hover/focus. */
+export const PREVIEW_SIZE = 256;
 
 export class ThumbnailCache {
   private inflight = new Map<string, Promise<string | undefined>>();
@@ -15,10 +17,10 @@ export class ThumbnailCache {
   constructor(readonly dir: string, private readonly make: (src: string, dest: string, size: number) => Promise<void>) {}
 
   /** Path of the cached thumbnail, making it if needed; undefined if the image cannot be rendered. */
-  async get(src: string): Promise<string | undefined> {
+  async get(src: string, size = THUMB_SIZE): Promise<string | undefined> {
     let st: fs.Stats;
     try { st = await fs.promises.stat(src); } catch { return undefined; }
-    const key = crypto.createHash('sha1').update(`${src}\0${st.size}\0${st.mtimeMs}`).digest('hex');
+    const key = crypto.createHash('sha1').update(`${src}\0${st.size}\0${st.mtimeMs}${size === THUMB_SIZE ? '' : `\0${size}`}`).digest('hex');
     const dest = path.join(this.dir, key.slice(0, 2), `${key}.png`);
     const existing = this.inflight.get(dest);
     if (existing) return existing;
@@ -28,7 +30,7 @@ export class ThumbnailCache {
         return dest;
       } catch { /* not cached yet */ }
       try {
-        await this.make(src, dest, THUMB_SIZE);
+        await this.make(src, dest, size);
         return dest;
       } catch {
         return undefined;

@@ -1,19 +1,44 @@
 /**
  * The sidebar sketch pad. The host owns state: it validates every message, runs searches, keeps
- * the map from opaque result ids to files (the webview never sees or sends paths), and makes
- * thumbnails. The webview only renders and reports.
+ * the map from opaque result ids to files, and makes thumbnails (only those the webview says are
+ * visible). The webview only renders and reports. It gets each result's file URI solely so a
+ * result can be dragged into an editor; it never names a file for the host to act on, except an
+ * image dropped on the pad (imageQuery), which the host checks itself (file: URI, image type,
+ * inside a workspace folder, an existing file) and only reads as a query.
  */
 import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
-  FromWebviewMessage, IndexStatusMessage, padStrokesToPoints, SearchResult, ToWebviewMessage, validateFromWebview,
+  ConfigMessage, fileTypeOf, FromWebviewMessage, ImageQueryBytesMessage, IndexStatusMessage, LIMITS, padStrokesToPoints, SearchFilter,
+  SearchResult, ToWebviewMessage, validateFromWebview,
 } from '../shared/protocol';
 import { renderWebviewHtml } from '../webview/html';
 import { readSettings } from './config';
 import { IndexManager, RankedHit } from './indexManager';
 import { runResultAction } from './resultActions';
-import { ThumbnailCache } from './thumbnails';
+import { filteredTopK, type Scope } from './resultFilter';
+import { PREVIEW_SIZE, ThumbnailCache, THUMB_SIZE } from './thumbnails';
+
+export const IMAGE_EXT_RE = /\.(png|jpe?g|gif|webp|svg|bmp|tiff?|avif)$/i;
+const MAGIC: Record<ImageQueryBytesMessage['mime'], { ext: string; test: (b: Buffer) => boolean }> = {
+  'image/png': { ext: 'png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  'image/jpeg': { ext: 'jpg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  'image/gif': { ext: 'gif', test: (b) => b.subarray(0, 4).toString('latin1') === 'GIF8' },
+  'image/webp': { ext: 'webp', test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+};
+const COMMAND_MAP = {
+  rebuildIndex: ['sketchSearch.rebuildIndex'],
+  showIndexStatus: ['sketchSearch.showIndexStatus'],
+  searchWithImageFile: ['sketchSearch.searchWithImageFile'],
+  trustWorkspace: ['workbench.trust.manage'],
+  showOutput: ['sketchSearch.showOutput'],
+  openSettings: ['workbench.action.openSettings', '@ext:sketch-search.sketch-search'],
+} as const;
+
+interface ImageQuery { vector: Float32Array; label: string; excludeAbs?: string }
 
 export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'sketchSearch.pad';
@@ -23,6 +48,13 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   private readonly thumbs: ThumbnailCache;
   private disposables: vscode.Disposable[] = [];
   private invalidMessages = 0;
+  private thumbQueue: { id: string; preview: boolean; gen: number }[] = [];
+  private thumbRequested = new Set<string>();
+  private thumbWorkers = 0;
+  private scopes = new Map<string, Scope>();
+  private scopeSeq = 0;
+  private filter: SearchFilter = {};
+  private lastImageQuery: ImageQuery | undefined;
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
@@ -31,6 +63,9 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   ) {
     this.thumbs = new ThumbnailCache(path.join(ctx.globalStorageUri.fsPath, 'thumbnails'), (s, d, n) => index.thumbnail(s, d, n));
     this.disposables.push(index.onDidChangeStatus(() => this.postStatus()));
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration?.((e) => {
+      if (e.affectsConfiguration('sketchSearch')) this.postConfig();
+    }) ?? { dispose: () => undefined });
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -49,6 +84,8 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, 'media', 'webview.css')).toString(),
       cspSource: webview.cspSource,
       nonce: crypto.randomBytes(16).toString('hex'),
+      l10n: vscode.l10n?.bundle,
+      lang: vscode.env?.language,
     });
     this.disposables.push(
       webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
@@ -73,6 +110,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   private async handle(m: FromWebviewMessage): Promise<void> {
     switch (m.type) {
       case 'ready':
+        this.postConfig();
         this.postStatus();
         return;
       case 'drawing':
@@ -80,9 +118,12 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
         return;
       case 'clear':
         this.results.clear();
+        this.lastImageQuery = undefined;
         return;
       case 'search': {
         const t0 = performance.now();
+        this.filter = m.filter ?? {};
+        this.lastImageQuery = undefined;
         const strokes = padStrokesToPoints(m.strokes);
         if (strokes.every((s) => s.length === 0)) {
           this.post({ type: 'searchResponse', requestId: m.requestId, results: [], elapsedMs: 0 });
@@ -90,10 +131,9 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
         }
         try {
           const q = await this.index.embedStrokes(strokes);
-          const hits = await this.index.search(q, m.top ?? readSettings().maxResults);
+          const hits = await this.searchFiltered(q, m.top ?? readSettings().maxResults, this.filter);
           const results = this.toResults(hits);
           this.post({ type: 'searchResponse', requestId: m.requestId, results, elapsedMs: performance.now() - t0 });
-          void this.sendThumbnails(results);
         } catch (e) {
           this.post({ type: 'searchResponse', requestId: m.requestId, results: [], elapsedMs: performance.now() - t0, error: (e as Error).message });
         }
@@ -105,25 +145,160 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
         await runResultAction(m.action, abs);
         return;
       }
+      case 'needThumbnails':
+        for (const id of m.resultIds) {
+          const key = `${m.preview ? 'p' : 't'}${id}`;
+          if (!this.results.has(id) || this.thumbRequested.has(key)) continue;
+          this.thumbRequested.add(key);
+          // Previews jump the queue: the user is looking at that one now.
+          const job = { id, preview: !!m.preview, gen: this.generation };
+          if (m.preview) this.thumbQueue.unshift(job); else this.thumbQueue.push(job);
+        }
+        this.pumpThumbnails();
+        return;
       case 'command': {
-        const map = {
-          rebuildIndex: 'sketchSearch.rebuildIndex',
-          showIndexStatus: 'sketchSearch.showIndexStatus',
-          searchWithImageFile: 'sketchSearch.searchWithImageFile',
-          trustWorkspace: 'workbench.trust.manage',
-        } as const;
-        await vscode.commands.executeCommand(map[m.command]);
+        const [id, ...args] = COMMAND_MAP[m.command];
+        await vscode.commands.executeCommand(id, ...args);
         return;
       }
+      case 'filter':
+        this.filter = m.filter;
+        if (this.lastImageQuery) await this.rerunImageQuery(this.lastImageQuery);
+        return;
+      case 'pickScope':
+        await this.pickScope(m.clear === true);
+        return;
+      case 'imageQuery': {
+        if (m.filter) this.filter = m.filter;
+        const file = await this.checkDroppedUri(m.uri);
+        if (!file) return;
+        await this.runImageQuery(file, vscode.l10n.t('Similar to {0}', path.basename(file)));
+        return;
+      }
+      case 'imageQueryBytes':
+        if (m.filter) this.filter = m.filter;
+        await this.runBytesQuery(m);
+        return;
     }
   }
 
-  /** Push results of an image query ("Search with Image File…", "Find Similar"). */
+  // ---------------------------------------------------------------- image queries
+
+  /** A dropped URI -> an absolute path we are willing to read, or undefined (with a message). */
+  private async checkDroppedUri(raw: string): Promise<string | undefined> {
+    const refuse = (why: string) => {
+      this.log(`dropped item not used as a query: ${why}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Sketch Search: drop an image file from this workspace (PNG, JPEG, GIF, WebP, SVG, BMP, TIFF, AVIF).'));
+      return undefined;
+    };
+    let uri: vscode.Uri;
+    try { uri = vscode.Uri.parse(raw, true); } catch { return refuse('not a URI'); }
+    if (uri.scheme !== 'file') return refuse('not a file: URI');
+    const file = uri.fsPath;
+    if (!IMAGE_EXT_RE.test(file)) return refuse('not an image type');
+    const wf = vscode.workspace.getWorkspaceFolder(uri);
+    if (!wf || wf.uri.scheme !== 'file') return refuse('outside the workspace folders');
+    try {
+      const [real, root] = await Promise.all([fs.promises.realpath(file), fs.promises.realpath(wf.uri.fsPath)]);
+      const rel = path.relative(root, real);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) return refuse('resolves outside the workspace folder');
+      const st = await fs.promises.stat(real);
+      if (!st.isFile()) return refuse('not a file');
+      if (st.size > readSettings().maxFileBytes) return refuse('too large');
+    } catch {
+      return refuse('does not exist');
+    }
+    return file;
+  }
+
+  private async runBytesQuery(m: ImageQueryBytesMessage): Promise<void> {
+    const bytes = Buffer.from(m.base64, 'base64');
+    const kind = MAGIC[m.mime];
+    if (bytes.length === 0 || bytes.length > LIMITS.maxImageBytes || !kind.test(bytes)) {
+      this.log(`pasted image not used as a query: not a valid ${m.mime}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Sketch Search: the pasted image could not be read.'));
+      return;
+    }
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'sketch-search-'));
+    try {
+      const file = path.join(dir, `pasted.${kind.ext}`);
+      await fs.promises.writeFile(file, bytes, { mode: 0o600 });
+      await this.runImageQuery(file, vscode.l10n.t('Similar to the pasted image'), { transient: true });
+    } finally {
+      await fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Use an image file as the query ("Find Similar", "Search with Image File…", drop, paste). */
+  async runImageQuery(file: string, label: string, opts: { transient?: boolean } = {}): Promise<void> {
+    this.post({ type: 'queryStarted', label });
+    const t0 = performance.now();
+    try {
+      const indexed = opts.transient ? undefined : this.index.vectorOf(file);
+      const vector = indexed ?? (await this.index.embedQueryFile(file)).vector;
+      await this.rerunImageQuery({ vector, label, excludeAbs: opts.transient ? undefined : file }, t0);
+    } catch (e) {
+      this.post({ type: 'results', query: { kind: 'image', label }, results: [], elapsedMs: performance.now() - t0, error: (e as Error).message });
+      throw e;
+    }
+  }
+
+  private async rerunImageQuery(q: ImageQuery, t0 = performance.now()): Promise<void> {
+    this.lastImageQuery = q;
+    const hits = await this.searchFiltered(q.vector, readSettings().maxResults, this.filter, q.excludeAbs);
+    if (this.lastImageQuery !== q) return; // superseded
+    this.showImageResults(q.label, hits, performance.now() - t0);
+  }
+
+  /** Push results of an image query. */
   showImageResults(label: string, hits: RankedHit[], elapsedMs: number): void {
     const results = this.toResults(hits);
     this.post({ type: 'results', query: { kind: 'image', label }, results, elapsedMs });
-    void this.sendThumbnails(results);
   }
+
+  private searchFiltered(q: Float32Array, k: number, filter: SearchFilter, excludeAbs?: string): Promise<RankedHit[]> {
+    const scope = filter.scopeId ? this.scopes.get(filter.scopeId) : undefined;
+    return filteredTopK((n) => this.index.search(q, n), k, { types: filter.types, scope, minScore: readSettings().minScore, excludeAbs });
+  }
+
+  // ---------------------------------------------------------------- folder scope
+
+  private async pickScope(clear: boolean): Promise<void> {
+    if (clear) {
+      this.filter = { ...this.filter, scopeId: undefined };
+      this.post({ type: 'scope', scopeId: null, label: '' });
+      return;
+    }
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((w) => w.uri.scheme === 'file');
+    if (folders.length === 0) return;
+    type Item = vscode.QuickPickItem & { scope?: Scope };
+    const items: Item[] = [{ label: `$(root-folder) ${vscode.l10n.t('All workspace folders')}`, description: vscode.l10n.t('no folder scope') }];
+    const multi = folders.length > 1;
+    for (const wf of folders) {
+      if (multi) items.push({ label: `$(root-folder) ${wf.name}`, scope: { folderUri: wf.uri.toString(), prefix: '', label: wf.name } });
+      for (const rel of await listSubfolders(wf.uri.fsPath, 4, 2000)) {
+        const label = multi ? `${wf.name}/${rel}` : rel;
+        items.push({ label: `$(folder) ${rel}`, description: multi ? wf.name : undefined, scope: { folderUri: wf.uri.toString(), prefix: rel, label } });
+      }
+    }
+    const picked = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('Sketch Search: Search in Folder'),
+      placeHolder: vscode.l10n.t('Only show results from this folder'),
+      matchOnDescription: true,
+    });
+    if (!picked) return;
+    if (!picked.scope) {
+      this.filter = { ...this.filter, scopeId: undefined };
+      this.post({ type: 'scope', scopeId: null, label: '' });
+      return;
+    }
+    const scopeId = `s${++this.scopeSeq}`;
+    if (this.scopes.size > 50) this.scopes.clear();
+    this.scopes.set(scopeId, picked.scope);
+    this.post({ type: 'scope', scopeId, label: picked.scope.label });
+  }
+
+  // ---------------------------------------------------------------- plumbing
 
   clearPad(): void { this.post({ type: 'clearPad' }); }
 
@@ -132,29 +307,45 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   private toResults(hits: RankedHit[]): SearchResult[] {
     this.generation++;
     this.results.clear();
+    this.thumbQueue = [];
+    this.thumbRequested.clear();
     return hits.map((h, i) => {
       const resultId = `${this.generation}:${i}`;
       this.results.set(resultId, h.abs);
       const folder = path.posix.dirname(h.path);
-      return { resultId, name: path.posix.basename(h.path), folder: folder === '.' ? '' : folder, workspaceFolder: h.folder.name, score: h.score };
+      const name = path.posix.basename(h.path);
+      return {
+        resultId, name, folder: folder === '.' ? '' : folder, workspaceFolder: h.folder.name, score: h.score,
+        uri: vscode.Uri.file(h.abs).toString(), fileType: fileTypeOf(name),
+      };
     });
   }
 
-  private async sendThumbnails(results: SearchResult[]): Promise<void> {
-    const gen = this.generation;
-    const queue = [...results];
-    const work = async () => {
-      for (let r = queue.shift(); r; r = queue.shift()) {
-        if (gen !== this.generation || !this.view) return;
-        const abs = this.results.get(r.resultId);
-        if (!abs) continue;
-        const file = await this.thumbs.get(abs);
-        if (file && gen === this.generation && this.view) {
-          this.post({ type: 'thumbnail', resultId: r.resultId, thumbnailUri: this.view.webview.asWebviewUri(vscode.Uri.file(file)).toString() });
-        }
+  private pumpThumbnails(): void {
+    while (this.thumbWorkers < 2 && this.thumbQueue.length > 0) {
+      this.thumbWorkers++;
+      void this.thumbWorker().finally(() => { this.thumbWorkers--; });
+    }
+  }
+
+  private async thumbWorker(): Promise<void> {
+    for (let job = this.thumbQueue.shift(); job; job = this.thumbQueue.shift()) {
+      if (job.gen !== this.generation || !this.view) continue;
+      const abs = this.results.get(job.id);
+      if (!abs) continue;
+      const file = await this.thumbs.get(abs, job.preview ? PREVIEW_SIZE : THUMB_SIZE);
+      if (file && job.gen === this.generation && this.view) {
+        const msg: ToWebviewMessage = { type: 'thumbnail', resultId: job.id, thumbnailUri: this.view.webview.asWebviewUri(vscode.Uri.file(file)).toString() };
+        if (job.preview) msg.preview = true;
+        this.post(msg);
       }
-    };
-    await Promise.all([work(), work()]);
+    }
+  }
+
+  private postConfig(): void {
+    const s = readSettings();
+    const msg: ConfigMessage = { type: 'config', gridSize: s.gridSize, showScores: s.showScores, minScore: s.minScore };
+    this.post(msg);
   }
 
   private postStatus(): void {
@@ -169,4 +360,27 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   }
 
   dispose(): void { for (const d of this.disposables) d.dispose(); }
+}
+
+/** Subfolders of `root` as '/'-paths, breadth first, skipping dot folders and node_modules. */
+export async function listSubfolders(root: string, maxDepth: number, max: number): Promise<string[]> {
+  const out: string[] = [];
+  let level = [''];
+  for (let d = 0; d < maxDepth && level.length > 0 && out.length < max; d++) {
+    const next: string[] = [];
+    for (const rel of level) {
+      let ents: fs.Dirent[];
+      try { ents = await fs.promises.readdir(path.join(root, rel), { withFileTypes: true }); } catch { continue; }
+      for (const e of ents) {
+        if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        out.push(r);
+        next.push(r);
+        if (out.length >= max) break;
+      }
+      if (out.length >= max) break;
+    }
+    level = next;
+  }
+  return out.sort((a, b) => a.localeCompare(b));
 }

@@ -20,7 +20,27 @@ export const LIMITS = {
   maxTop: 500,
   maxCoordinate: 1e6,
   maxIdLength: 200,
+  /** Result ids per needThumbnails message. */
+  maxThumbnailIds: 100,
+  /** Length of a URI string in an imageQuery message. */
+  maxUriLength: 4096,
+  /** Decoded bytes of a pasted/dropped bitmap (imageQueryBytes). */
+  maxImageBytes: 8 * 1024 * 1024,
 } as const;
+
+/** File-type chips of the results filter; 'other' is every indexed type not listed. */
+export type FileType = 'png' | 'jpg' | 'svg' | 'gif' | 'webp' | 'other';
+export const FILE_TYPES: readonly FileType[] = ['png', 'jpg', 'svg', 'gif', 'webp', 'other'];
+
+/**
+ * What a search is restricted to. `types`: only these file types (absent or empty: all).
+ * `scopeId`: an opaque id of a folder scope the host issued in a `scope` message (absent: everything).
+ */
+export interface SearchFilter { types?: FileType[]; scopeId?: string }
+
+/** MIME types accepted in imageQueryBytes. */
+export type ImageMime = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+const IMAGE_MIMES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 // ---------------------------------------------------------------- webview -> host
 
@@ -37,13 +57,23 @@ export type ResultAction =
 
 export interface ReadyMessage { type: 'ready' }
 /** Strokes changed: search (debounced by the webview). Answered by SearchResponse. */
-export interface SearchRequest { type: 'search'; requestId: number; strokes: PadStroke[]; top?: number }
+export interface SearchRequest { type: 'search'; requestId: number; strokes: PadStroke[]; top?: number; filter?: SearchFilter }
 /** The pad was cleared: drop results. */
 export interface ClearMessage { type: 'clear' }
 export interface ResultActionMessage { type: 'resultAction'; action: ResultAction; resultId: string }
 /** The user is drawing: the host may pause background indexing. */
 export interface DrawingMessage { type: 'drawing'; active: boolean }
-export interface CommandMessage { type: 'command'; command: 'rebuildIndex' | 'showIndexStatus' | 'searchWithImageFile' | 'trustWorkspace' }
+export interface CommandMessage { type: 'command'; command: 'rebuildIndex' | 'showIndexStatus' | 'searchWithImageFile' | 'trustWorkspace' | 'showOutput' | 'openSettings' }
+/** Thumbnails for these results are (about to be) visible: make them. `preview`: the large hover/focus preview. */
+export interface NeedThumbnailsMessage { type: 'needThumbnails'; resultIds: string[]; preview?: boolean }
+/** An image dropped on the pad (a URI from the Explorer or the OS): use it as the query. */
+export interface ImageQueryMessage { type: 'imageQuery'; uri: string; filter?: SearchFilter }
+/** A pasted or dropped bitmap as base64 (at most LIMITS.maxImageBytes decoded): use it as the query. */
+export interface ImageQueryBytesMessage { type: 'imageQueryBytes'; mime: ImageMime; base64: string; filter?: SearchFilter }
+/** Open the folder-scope quick pick (answered by a `scope` message). `clear` drops the scope. */
+export interface PickScopeMessage { type: 'pickScope'; clear?: boolean }
+/** The filter chips changed: the host re-runs a host-pushed image query with it (sketch searches carry it themselves). */
+export interface FilterMessage { type: 'filter'; filter: SearchFilter }
 
 export type FromWebviewMessage =
   | ReadyMessage
@@ -51,7 +81,12 @@ export type FromWebviewMessage =
   | ClearMessage
   | ResultActionMessage
   | DrawingMessage
-  | CommandMessage;
+  | CommandMessage
+  | NeedThumbnailsMessage
+  | ImageQueryMessage
+  | ImageQueryBytesMessage
+  | PickScopeMessage
+  | FilterMessage;
 
 // ---------------------------------------------------------------- host -> webview
 
@@ -67,6 +102,13 @@ export interface SearchResult {
   score: number;
   /** A webview URI of a cached thumbnail, or undefined while it is being made. */
   thumbnailUri?: string;
+  /**
+   * The file's URI (file:///…), only so the result can be dragged into an editor (text/uri-list).
+   * The host never acts on a URI from the webview except imageQuery, which it checks on its own.
+   */
+  uri?: string;
+  /** File type for the type chips. */
+  fileType?: FileType;
 }
 
 export interface SearchResponse {
@@ -85,6 +127,8 @@ export interface ResultsMessage {
   query: { kind: 'image'; label: string };
   results: SearchResult[];
   elapsedMs: number;
+  /** Set when the query image could not be read or encoded; results is then empty. */
+  error?: string;
 }
 
 export type IndexState = 'idle' | 'indexing' | 'ready' | 'paused' | 'error' | 'restricted' | 'noWorkspace';
@@ -99,7 +143,25 @@ export interface IndexStatusMessage {
   provider?: string;
 }
 
-export interface ThumbnailMessage { type: 'thumbnail'; resultId: string; thumbnailUri: string }
+export interface ThumbnailMessage { type: 'thumbnail'; resultId: string; thumbnailUri: string; preview?: boolean }
+
+export type GridSize = 'small' | 'medium' | 'large';
+export type ShowScores = 'always' | 'onHover';
+
+/** Settings the webview needs; sent on ready and whenever they change. */
+export interface ConfigMessage {
+  type: 'config';
+  gridSize: GridSize;
+  showScores: ShowScores;
+  /** Results below this score are hidden (the host filters; the webview shows it in the empty state). */
+  minScore: number;
+}
+
+/** The folder scope chosen in the quick pick (scopeId null: whole workspace). */
+export interface ScopeMessage { type: 'scope'; scopeId: string | null; label: string }
+
+/** The host started an image query (drop/paste/Find Similar); the webview shows "Searching…". */
+export interface QueryStartedMessage { type: 'queryStarted'; label: string }
 /** Ask the webview to clear the pad (command "Clear Sketch"). */
 export interface ClearPadMessage { type: 'clearPad' }
 
@@ -108,7 +170,10 @@ export type ToWebviewMessage =
   | ResultsMessage
   | IndexStatusMessage
   | ThumbnailMessage
-  | ClearPadMessage;
+  | ClearPadMessage
+  | ConfigMessage
+  | ScopeMessage
+  | QueryStartedMessage;
 
 // ---------------------------------------------------------------- validation
 
@@ -118,7 +183,8 @@ const RESULT_ACTIONS: ReadonlySet<string> = new Set<ResultAction>([
   'open', 'openToSide', 'revealInExplorer', 'copyPath', 'copyRelativePath',
   'insertMarkdownLink', 'insertHtmlImg', 'insertImportPath', 'findSimilar',
 ]);
-const COMMANDS: ReadonlySet<string> = new Set(['rebuildIndex', 'showIndexStatus', 'searchWithImageFile', 'trustWorkspace']);
+const COMMANDS: ReadonlySet<string> = new Set(['rebuildIndex', 'showIndexStatus', 'searchWithImageFile', 'trustWorkspace', 'showOutput', 'openSettings']);
+const FILE_TYPE_SET: ReadonlySet<string> = new Set(FILE_TYPES);
 
 function isObj(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -149,6 +215,30 @@ function validateStrokes(x: unknown): Validated<PadStroke[]> {
   return { ok: true, value: out };
 }
 
+function isShortId(x: unknown): x is string {
+  return typeof x === 'string' && x.length > 0 && x.length <= LIMITS.maxIdLength;
+}
+
+function validateFilter(x: unknown): Validated<SearchFilter | undefined> {
+  if (x === undefined) return { ok: true, value: undefined };
+  if (!isObj(x)) return { ok: false, error: 'filter must be an object' };
+  const out: SearchFilter = {};
+  if (x.types !== undefined) {
+    if (!Array.isArray(x.types) || x.types.length > FILE_TYPES.length || !x.types.every((t) => typeof t === 'string' && FILE_TYPE_SET.has(t))) {
+      return { ok: false, error: 'filter.types must be a list of known file types' };
+    }
+    out.types = [...new Set(x.types as FileType[])];
+  }
+  if (x.scopeId !== undefined) {
+    if (!isShortId(x.scopeId)) return { ok: false, error: 'filter.scopeId must be a short string' };
+    out.scopeId = x.scopeId;
+  }
+  return { ok: true, value: out };
+}
+
+/** Max base64 characters for LIMITS.maxImageBytes. */
+const MAX_BASE64 = Math.ceil(LIMITS.maxImageBytes / 3) * 4;
+
 function isRequestId(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
@@ -175,7 +265,11 @@ export function validateFromWebview(msg: unknown): Validated<FromWebviewMessage>
         }
         top = msg.top;
       }
-      return { ok: true, value: { type: 'search', requestId: msg.requestId, strokes: strokes.value, top } };
+      const filter = validateFilter(msg.filter);
+      if (!filter.ok) return filter;
+      const value: SearchRequest = { type: 'search', requestId: msg.requestId, strokes: strokes.value, top };
+      if (filter.value) value.filter = filter.value;
+      return { ok: true, value };
     }
     case 'resultAction':
       if (typeof msg.action !== 'string' || !RESULT_ACTIONS.has(msg.action)) return { ok: false, error: 'unknown result action' };
@@ -186,9 +280,57 @@ export function validateFromWebview(msg: unknown): Validated<FromWebviewMessage>
     case 'command':
       if (typeof msg.command !== 'string' || !COMMANDS.has(msg.command)) return { ok: false, error: 'unknown command' };
       return { ok: true, value: { type: 'command', command: msg.command as CommandMessage['command'] } };
+    case 'needThumbnails': {
+      const ids = msg.resultIds;
+      if (!Array.isArray(ids) || ids.length === 0 || ids.length > LIMITS.maxThumbnailIds || !ids.every(isShortId)) {
+        return { ok: false, error: `needThumbnails.resultIds must be 1..${LIMITS.maxThumbnailIds} short strings` };
+      }
+      if (msg.preview !== undefined && typeof msg.preview !== 'boolean') return { ok: false, error: 'needThumbnails.preview must be boolean' };
+      const value: NeedThumbnailsMessage = { type: 'needThumbnails', resultIds: [...new Set(ids as string[])] };
+      if (msg.preview) value.preview = true;
+      return { ok: true, value };
+    }
+    case 'imageQuery': {
+      if (typeof msg.uri !== 'string' || msg.uri.length === 0 || msg.uri.length > LIMITS.maxUriLength) return { ok: false, error: 'imageQuery.uri must be a URI string' };
+      if (!/^file:\/\//i.test(msg.uri) || /[\u0000-\u001f]/.test(msg.uri)) return { ok: false, error: 'imageQuery.uri must be a file: URI' };
+      const filter = validateFilter(msg.filter);
+      if (!filter.ok) return filter;
+      const value: ImageQueryMessage = { type: 'imageQuery', uri: msg.uri };
+      if (filter.value) value.filter = filter.value;
+      return { ok: true, value };
+    }
+    case 'imageQueryBytes': {
+      if (typeof msg.mime !== 'string' || !IMAGE_MIMES.has(msg.mime)) return { ok: false, error: 'imageQueryBytes.mime must be a PNG, JPEG, GIF or WebP type' };
+      const b = msg.base64;
+      if (typeof b !== 'string' || b.length < 8 || b.length > MAX_BASE64 || b.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b)) {
+        return { ok: false, error: `imageQueryBytes.base64 must be base64 of at most ${LIMITS.maxImageBytes} bytes` };
+      }
+      const filter = validateFilter(msg.filter);
+      if (!filter.ok) return filter;
+      const value: ImageQueryBytesMessage = { type: 'imageQueryBytes', mime: msg.mime as ImageMime, base64: b };
+      if (filter.value) value.filter = filter.value;
+      return { ok: true, value };
+    }
+    case 'pickScope':
+      if (msg.clear !== undefined && typeof msg.clear !== 'boolean') return { ok: false, error: 'pickScope.clear must be boolean' };
+      return { ok: true, value: msg.clear ? { type: 'pickScope', clear: true } : { type: 'pickScope' } };
+    case 'filter': {
+      if (msg.filter === undefined) return { ok: false, error: 'filter.filter is required' };
+      const filter = validateFilter(msg.filter);
+      if (!filter.ok) return filter;
+      return { ok: true, value: { type: 'filter', filter: filter.value ?? {} } };
+    }
     default:
       return { ok: false, error: `unknown message type` };
   }
+}
+
+/** File type chip of a file name ('jpeg' counts as 'jpg'). */
+export function fileTypeOf(name: string): FileType {
+  const m = /\.([A-Za-z0-9]+)$/.exec(name);
+  const ext = m ? m[1].toLowerCase() : '';
+  if (ext === 'jpeg' || ext === 'jpg') return 'jpg';
+  return (FILE_TYPE_SET.has(ext) && ext !== 'other' ? ext : 'other') as FileType;
 }
 
 /** Pad strokes -> the preprocessing's [x, y] strokes (pressure dropped). */

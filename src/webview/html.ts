@@ -18,6 +18,15 @@ export interface WebviewHtmlOptions {
   cspSource: string;
   /** A fresh random nonce per render (e.g. 32 base64/hex characters). */
   nonce: string;
+  /** vscode.l10n.bundle: translations of the webview's English strings (undefined in English). */
+  l10n?: Record<string, string | { message: string; comment?: string[] }>;
+  /** vscode.env.language, for <html lang>. */
+  lang?: string;
+}
+
+/** JSON safe to embed in a <script type="application/json"> element. */
+export function jsonForScript(x: unknown): string {
+  return JSON.stringify(x ?? {}).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 /** Escape a value for use inside a double-quoted HTML attribute. */
@@ -39,8 +48,12 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
   const codicons = o.codiconsUri
     ? `\n    <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${a(o.codiconsUri)}" nonce="${a(o.nonce)}">`
     : '';
+  const lang = o.lang && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(o.lang) ? o.lang : 'en';
+  const bundle = o.l10n && Object.keys(o.l10n).length > 0
+    ? `\n    <script type="application/json" id="l10n-bundle" nonce="${a(o.nonce)}">${jsonForScript(o.l10n)}</script>`
+    : '';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${a(lang)}">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${a(csp)}">
@@ -49,7 +62,7 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
     <title>Sketch Search</title>
   </head>
   <body>
-    <main id="app" aria-label="Sketch Search"></main>
+    <main id="app" aria-label="Sketch Search"></main>${bundle}
     <script nonce="${a(o.nonce)}" src="${a(o.scriptUri)}"></script>
   </body>
 </html>

@@ -6,12 +6,22 @@
 import Module from 'node:module';
 import * as path from 'node:path';
 
-export const recorded = { commands: [] as { id: string; args: unknown[] }[], clipboard: [] as string[], edits: [] as string[], messages: [] as string[] };
+export const recorded = { commands: [] as { id: string; args: unknown[] }[], clipboard: [] as string[], edits: [] as string[], messages: [] as string[], quickPicks: [] as { label: string }[][] };
+
+/** vscode.l10n.t: '{0}' placeholders, English only. */
+function l10nT(message: string, ...args: unknown[]): string {
+  return message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
+}
 
 class Uri {
   constructor(readonly scheme: string, readonly fsPath: string) {}
   static file(p: string) { return new Uri('file', path.resolve(p)); }
   static joinPath(u: Uri, ...p: string[]) { return new Uri(u.scheme, path.join(u.fsPath, ...p)); }
+  static parse(s: string, strict = false) {
+    const m = /^([A-Za-z][A-Za-z0-9+.-]*):(?:\/\/[^/]*)?(.*)$/.exec(s);
+    if (!m) { if (strict) throw new Error('invalid URI'); return new Uri('file', s); }
+    return new Uri(m[1].toLowerCase(), decodeURIComponent(m[2]));
+  }
   toString() { return `${this.scheme}://${this.fsPath}`; }
 }
 
@@ -26,23 +36,34 @@ export const vscodeMock = {
   Uri,
   EventEmitter,
   ViewColumn: { Beside: -2, Active: -1 },
+  ThemeColor: class { constructor(readonly id: string) {} },
+  l10n: { t: l10nT, bundle: undefined as Record<string, string> | undefined },
   StatusBarAlignment: { Left: 1, Right: 2 },
   commands: {
     executeCommand: async (id: string, ...args: unknown[]) => { recorded.commands.push({ id, args }); },
     registerCommand: () => ({ dispose: () => undefined }),
   },
-  env: { clipboard: { writeText: async (t: string) => { recorded.clipboard.push(t); } } },
+  env: { language: 'en', clipboard: { writeText: async (t: string) => { recorded.clipboard.push(t); } } },
   window: {
     activeTextEditor: undefined as unknown,
     showWarningMessage: async (m: string) => { recorded.messages.push(m); return undefined; },
     showInformationMessage: async (m: string) => { recorded.messages.push(m); return undefined; },
     showErrorMessage: async (m: string) => { recorded.messages.push(m); return undefined; },
+    /** Picks the item whose label ends with `quickPickAnswer.label` (or nothing). */
+    showQuickPick: async <T extends { label: string }>(items: T[]) => {
+      recorded.quickPicks.push(items);
+      return items.find((i) => vscodeMock.quickPickAnswer !== undefined && i.label.endsWith(vscodeMock.quickPickAnswer));
+    },
+    createStatusBarItem: () => ({ show: () => undefined, dispose: () => undefined } as Record<string, unknown>),
   },
+  quickPickAnswer: undefined as string | undefined,
   workspace: {
     getConfiguration: () => ({ get: () => undefined }),
     asRelativePath: (p: string | Uri) => (typeof p === 'string' ? p : p.fsPath),
-    workspaceFolders: [] as unknown[],
+    workspaceFolders: [] as { uri: Uri; name: string; index: number }[],
     isTrusted: true,
+    getWorkspaceFolder: (u: Uri) => vscodeMock.workspace.workspaceFolders.find((w) => u.fsPath === w.uri.fsPath || u.fsPath.startsWith(w.uri.fsPath + path.sep)),
+    onDidChangeConfiguration: () => ({ dispose: () => undefined }),
   },
 };
 

@@ -58,7 +58,9 @@ test('fuzzed and forged messages open nothing; valid ids act on the right file',
   const resp = posted.find((m) => (m as { type: string }).type === 'searchResponse') as { requestId: number; results: { resultId: string; name: string }[] };
   assert.equal(resp.requestId, 7);
   assert.deepEqual(resp.results.map((r) => r.name), ['cat.png', 'dog.svg']);
-  assert.ok(!JSON.stringify(resp).includes('/ws/'), 'absolute paths never reach the webview');
+  // The only place a path reaches the webview is the file URI for dragging a result into an editor.
+  assert.ok(!JSON.stringify(resp.results.map((r) => ({ ...r, uri: undefined }))).includes('/ws/'), 'absolute paths reach the webview only as the drag URI');
+  assert.deepEqual(resp.results.map((r) => (r as { uri?: string }).uri), ['file:///ws/icons/cat.png', 'file:///ws/dog.svg']);
   await provider.onMessage({ type: 'resultAction', action: 'copyPath', resultId: resp.results[1].resultId });
   assert.deepEqual(recorded.clipboard, ['/ws/dog.svg']);
   await provider.onMessage({ type: 'resultAction', action: 'open', resultId: '/etc/passwd' });

@@ -63,3 +63,50 @@ test('random fuzz never throws', () => {
   };
   for (let i = 0; i < 5000; i++) assert.doesNotThrow(() => validateFromWebview(gen(0)));
 });
+
+test('filters, thumbnails, image queries and scope messages validate strictly', async () => {
+  const { fileTypeOf } = await import('../../src/shared/protocol');
+  const ok = (m: unknown) => { const r = validateFromWebview(m); assert.equal(r.ok, true, `rejected ${JSON.stringify(m).slice(0, 200)}`); return r.ok ? r.value : undefined; };
+  const bad = (m: unknown) => assert.equal(validateFromWebview(m).ok, false, `accepted ${JSON.stringify(m).slice(0, 200)}`);
+
+  assert.deepEqual(ok({ type: 'search', requestId: 1, strokes: [], filter: { types: ['png', 'png', 'svg'], scopeId: 's1', x: 1 } }),
+    { type: 'search', requestId: 1, strokes: [], top: undefined, filter: { types: ['png', 'svg'], scopeId: 's1' } });
+  bad({ type: 'search', requestId: 1, strokes: [], filter: { types: ['exe'] } });
+  bad({ type: 'search', requestId: 1, strokes: [], filter: { types: 'png' } });
+  bad({ type: 'search', requestId: 1, strokes: [], filter: { scopeId: '' } });
+  bad({ type: 'search', requestId: 1, strokes: [], filter: { scopeId: 'x'.repeat(LIMITS.maxIdLength + 1) } });
+  bad({ type: 'search', requestId: 1, strokes: [], filter: [] });
+
+  assert.deepEqual(ok({ type: 'needThumbnails', resultIds: ['1:0', '1:0', '1:2'] }), { type: 'needThumbnails', resultIds: ['1:0', '1:2'] });
+  assert.deepEqual(ok({ type: 'needThumbnails', resultIds: ['1:0'], preview: true }), { type: 'needThumbnails', resultIds: ['1:0'], preview: true });
+  bad({ type: 'needThumbnails', resultIds: [] });
+  bad({ type: 'needThumbnails', resultIds: Array.from({ length: LIMITS.maxThumbnailIds + 1 }, (_, i) => `1:${i}`) });
+  bad({ type: 'needThumbnails', resultIds: [1] });
+  bad({ type: 'needThumbnails', resultIds: ['1:0'], preview: 'yes' });
+
+  assert.deepEqual(ok({ type: 'imageQuery', uri: 'file:///ws/a.png' }), { type: 'imageQuery', uri: 'file:///ws/a.png' });
+  bad({ type: 'imageQuery', uri: 'https://example.com/a.png' });
+  bad({ type: 'imageQuery', uri: 'vscode-remote://x/a.png' });
+  bad({ type: 'imageQuery', uri: 'file:///a\n.png' });
+  bad({ type: 'imageQuery', uri: 'file:///' + 'a'.repeat(LIMITS.maxUriLength) });
+  bad({ type: 'imageQuery' });
+
+  assert.equal(ok({ type: 'imageQueryBytes', mime: 'image/png', base64: 'iVBORw0KGgo=' })?.type, 'imageQueryBytes');
+  bad({ type: 'imageQueryBytes', mime: 'image/svg+xml', base64: 'iVBORw0KGgo=' });
+  bad({ type: 'imageQueryBytes', mime: 'image/png', base64: 'not base64!' });
+  bad({ type: 'imageQueryBytes', mime: 'image/png', base64: 'abc' });
+  bad({ type: 'imageQueryBytes', mime: 'image/png', base64: 'A'.repeat(Math.ceil(LIMITS.maxImageBytes / 3) * 4 + 4) });
+
+  assert.deepEqual(ok({ type: 'pickScope' }), { type: 'pickScope' });
+  assert.deepEqual(ok({ type: 'pickScope', clear: true }), { type: 'pickScope', clear: true });
+  bad({ type: 'pickScope', clear: 1 });
+  assert.deepEqual(ok({ type: 'filter', filter: { types: ['gif'] } }), { type: 'filter', filter: { types: ['gif'] } });
+  bad({ type: 'filter' });
+  assert.equal(ok({ type: 'command', command: 'showOutput' })?.type, 'command');
+
+  assert.equal(fileTypeOf('a.PNG'), 'png');
+  assert.equal(fileTypeOf('a.jpeg'), 'jpg');
+  assert.equal(fileTypeOf('a.tiff'), 'other');
+  assert.equal(fileTypeOf('other'), 'other');
+  assert.equal(fileTypeOf('x.other'), 'other');
+});
