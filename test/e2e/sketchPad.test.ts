@@ -167,6 +167,9 @@ describe('Sketch Search in VS Code (code-server + Chromium)', { timeout: 900_000
     const tab = page.locator('.tabs-container .tab', { hasText: QUERY.target });
     await tab.first().waitFor({ state: 'visible', timeout: 20_000 });
     await poll('the opened tab to be active', async () => (await tab.first().getAttribute('class'))?.includes('active'), 10_000, 200);
+    // Let the image preview (itself a webview) finish loading before the screenshot; not asserted.
+    await webviewFrame(page, 'vscode.media-preview').locator('img').first()
+      .waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
     await screenshot(page, 'light-opened');
   });
 

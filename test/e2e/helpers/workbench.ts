@@ -88,7 +88,7 @@ export async function pickQuickInput(page: Page, filter: string, label: string, 
 }
 
 /** Runs a command through the command palette (F1), matching its full label. */
-export async function runCommand(page: Page, label: string): Promise<void> {
+export async function runCommand(page: Page, label: string, opts: { waitClosed?: boolean } = {}): Promise<void> {
   const input = page.locator(QUICK_INPUT);
   await poll(`the command palette to open`, async () => {
     if (await input.isVisible()) return true;
@@ -97,12 +97,12 @@ export async function runCommand(page: Page, label: string): Promise<void> {
     return input.isVisible();
   }, 20_000, 200);
   await pickQuickInput(page, `>${label}`, label);
-  await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  if (opts.waitClosed !== false) await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
 
 /** Switches the color theme with "Preferences: Color Theme" (VS Code writes it to the user settings). */
 export async function selectColorTheme(page: Page, themeLabel: string): Promise<void> {
-  await runCommand(page, 'Preferences: Color Theme');
+  await runCommand(page, 'Preferences: Color Theme', { waitClosed: false }); // the theme list opens in its place
   await pickQuickInput(page, themeLabel, themeLabel, 20_000);
   await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
