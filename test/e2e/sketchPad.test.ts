@@ -15,34 +15,20 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { codeServerInstalled, findVsix, startCodeServer, type CodeServer, type Theme } from './helpers/codeServer';
+import { DRAWINGS, type Drawing, type Pt } from './drawings';
 import {
-  RESULTS_DIR, circle, drawStrokes, launchBrowser, openWorkbench, poll, polyline, resultNames, runCommand,
-  screenshot, selectColorTheme, sleep, star, text, webviewFrame, type Pt,
+  RESULTS_DIR, drawStrokes, launchBrowser, openWorkbench, poll, resultNames, runCommand,
+  screenshot, selectColorTheme, sleep, text, webviewFrame,
 } from './helpers/workbench';
 // Plain ESM helper shared with scripts/demo.sh.
-import { makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
+import { E2E_SET, makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
 
 const TOP_K = Number(process.env.E2E_TOP_K ?? 5);
 
-/**
- * The query drawing and the file it must retrieve. The target is checked against the shipped model
- * with the CLI (node bin/sketch-search.js query) when the pair is changed.
- */
-const QUERY: { name: string; target: string; strokes: Pt[][] } = {
-  name: 'five-pointed star',
-  target: 'star.png',
-  strokes: [star(0.5, 0.52, 0.42)],
-};
-/** A second, different drawing used for the dark-theme screenshot. */
-const QUERY2: { name: string; strokes: Pt[][] } = {
-  name: 'house',
-  strokes: [
-    polyline([0.2, 0.45], [0.5, 0.15], [0.8, 0.45]),
-    polyline([0.27, 0.4], [0.27, 0.85], [0.73, 0.85], [0.73, 0.4]),
-    polyline([0.44, 0.85], [0.44, 0.62], [0.56, 0.62], [0.56, 0.85]),
-  ],
-};
-void circle;
+/** The query drawing and the file it must retrieve (checked with scripts/check-e2e-drawings.ts). */
+const QUERY: Drawing = DRAWINGS[process.env.E2E_QUERY ?? 'star'];
+/** A second, different drawing for the dark-theme screenshot (its ranking is only printed). */
+const QUERY2: Drawing = DRAWINGS.house;
 
 let cs: CodeServer | undefined;
 let browser: Browser | undefined;
@@ -174,23 +160,26 @@ describe('Sketch Search in VS Code (code-server + Chromium)', { timeout: 900_000
   });
 
   e2e('an image added to the workspace becomes searchable without a rebuild, and goes away when deleted', async () => {
-    // A copy of the target under a new name: it must rank right next to the target.
-    const added = path.join(workspace, 'images/added/star-copy.png');
+    // A copy of the target under a new name: same pixels, so it must rank right next to the target.
+    const rel = E2E_SET.find(([r]: [string, string, string]) => path.basename(r) === QUERY.target)?.[0] ?? `images/${QUERY.target}`;
+    const ext = path.extname(QUERY.target);
+    const copyName = `${path.basename(QUERY.target, ext)}-copy${ext}`;
+    const added = path.join(workspace, 'images/added', copyName);
     fs.mkdirSync(path.dirname(added), { recursive: true });
-    await fs.promises.copyFile(path.join(workspace, 'images', QUERY.target), added);
+    await fs.promises.copyFile(path.join(workspace, rel), added);
     const t0 = Date.now();
     const found = await poll('the added image in fresh search results', async () => {
       const names = await search(QUERY.strokes);
-      return names.includes('star-copy.png') ? names : (await sleep(1500), undefined);
+      return names.includes(copyName) ? names : (await sleep(1500), undefined);
     }, 90_000, 0);
     console.log(`# added image searchable after ${Date.now() - t0} ms: ${found.slice(0, 6).join(', ')}`);
-    assert.ok(found.indexOf('star-copy.png') < TOP_K + 1, `star-copy.png ranks too low: ${found.join(', ')}`);
+    assert.ok(found.indexOf(copyName) < TOP_K + 1, `${copyName} ranks too low: ${found.join(', ')}`);
 
     await fs.promises.rm(added);
     const t1 = Date.now();
     await poll('the deleted image to leave the results', async () => {
       const names = await search(QUERY.strokes);
-      return !names.includes('star-copy.png') ? names : (await sleep(1500), undefined);
+      return !names.includes(copyName) ? names : (await sleep(1500), undefined);
     }, 90_000, 0);
     console.log(`# deleted image gone after ${Date.now() - t1} ms`);
   });
@@ -198,7 +187,7 @@ describe('Sketch Search in VS Code (code-server + Chromium)', { timeout: 900_000
   e2e('dark theme: the pad and results follow the theme', async () => {
     await setTheme('dark');
     const names = await search(QUERY2.strokes);
-    console.log(`# ${QUERY2.name}: ${names.slice(0, 8).join(', ')}`);
+    console.log(`# ${QUERY2.name}: ${names.slice(0, 8).join(', ')} (${QUERY2.target} at rank ${names.indexOf(QUERY2.target) + 1})`);
     // The webview gets VS Code's theme class on its body.
     const bodyClass = await pad.locator('body').getAttribute('class', { timeout: 5000 }) ?? '';
     assert.match(bodyClass, /vscode-dark/, `webview body class: ${bodyClass}`);

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { REPO } from './codeServer';
+import type { Pt } from '../drawings';
 
 export const RESULTS_DIR = path.join(REPO, 'test-results/e2e');
 export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -112,32 +113,6 @@ export function webviewFrame(page: Page, extensionId = 'sketch-search.sketch-sea
   return page
     .frameLocator(`iframe.webview[src*="extensionId=${extensionId}"]`)
     .frameLocator('iframe#active-frame');
-}
-
-export interface Pt { x: number; y: number }
-
-/** A closed polygon around (cx, cy), coordinates in [0, 1] of the canvas. */
-export function circle(cx: number, cy: number, r: number, n = 32): Pt[] {
-  const pts: Pt[] = [];
-  for (let i = 0; i <= n; i++) {
-    const a = (i / n) * 2 * Math.PI;
-    pts.push({ x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
-  }
-  return pts;
-}
-
-export function star(cx: number, cy: number, r: number, points = 5): Pt[] {
-  const pts: Pt[] = [];
-  for (let i = 0; i <= points * 2; i++) {
-    const a = -Math.PI / 2 + (i * Math.PI) / points;
-    const rr = i % 2 === 0 ? r : r * 0.4;
-    pts.push({ x: cx + rr * Math.cos(a), y: cy + rr * Math.sin(a) });
-  }
-  return pts;
-}
-
-export function polyline(...pts: [number, number][]): Pt[] {
-  return pts.map(([x, y]) => ({ x, y }));
 }
 
 /** Draws strokes (unit coordinates) with the real mouse on the canvas. */
