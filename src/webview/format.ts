@@ -1,5 +1,6 @@
 /** Pure text and layout helpers for the status line and the results grid (no DOM). */
-import type { IndexStatusMessage } from '../shared/protocol';
+import type { IndexStatusMessage, ResultAction } from '../shared/protocol';
+import { t } from './l10n';
 
 export interface StatusView {
   text: string;
@@ -8,34 +9,36 @@ export interface StatusView {
   trustButton: boolean;
   /** 0..1 while indexing with a known total. */
   progress?: number;
+  /** Offer "Show Output" and "Rebuild Index" (errors such as a model that failed to load). */
+  fixButtons?: boolean;
 }
 
 const nf = new Intl.NumberFormat('en-US');
 
 export function formatStatus(s: IndexStatusMessage): StatusView {
   const n = (x: number) => nf.format(Math.max(0, Math.round(x)));
-  const images = (x: number) => `${n(x)} image${x === 1 ? '' : 's'}`;
+  const images = (x: number) => (x === 1 ? t('1 image') : t('{0} images', n(x)));
   switch (s.state) {
     case 'indexing':
       return {
-        text: s.total > 0 ? `Indexing ${n(s.indexed)}/${n(s.total)}…` : 'Indexing…',
+        text: s.total > 0 ? t('Indexing {0}/{1}…', n(s.indexed), n(s.total)) : t('Indexing…'),
         kind: 'progress',
         trustButton: false,
         progress: s.total > 0 ? Math.min(1, Math.max(0, s.indexed / s.total)) : undefined,
       };
     case 'ready':
-      return { text: `Ready — ${images(s.indexed)}`, kind: 'ready', trustButton: false };
+      return { text: t('Ready — {0}', images(s.indexed)), kind: 'ready', trustButton: false };
     case 'paused':
-      return { text: s.message ?? `Indexing paused — ${n(s.indexed)}/${n(s.total)}`, kind: 'info', trustButton: false };
+      return { text: s.message ?? t('Indexing paused — {0}/{1}', n(s.indexed), n(s.total)), kind: 'info', trustButton: false };
     case 'restricted':
-      return { text: 'Restricted Mode: trust the workspace to index images', kind: 'warning', trustButton: true };
+      return { text: t('Restricted Mode: trust the workspace to index images'), kind: 'warning', trustButton: true };
     case 'noWorkspace':
-      return { text: s.message ?? 'Open a folder to search its images', kind: 'info', trustButton: false };
+      return { text: s.message ?? t('Open a folder to search its images'), kind: 'info', trustButton: false };
     case 'error':
-      return { text: s.message ? `Error: ${s.message}` : 'Indexing failed', kind: 'error', trustButton: false };
+      return { text: s.message ? t('Error: {0}', s.message) : t('Indexing failed'), kind: 'error', trustButton: false, fixButtons: true };
     case 'idle':
     default:
-      return { text: s.message ?? (s.indexed > 0 ? `${images(s.indexed)} indexed` : 'Not indexed yet'), kind: 'info', trustButton: false };
+      return { text: s.message ?? (s.indexed > 0 ? t('{0} indexed', images(s.indexed)) : t('Not indexed yet')), kind: 'info', trustButton: false };
   }
 }
 
@@ -52,14 +55,14 @@ export function formatLatency(ms: number): string {
 }
 
 export function resultsAnnouncement(n: number): string {
-  return n === 0 ? 'No results' : `${n} result${n === 1 ? '' : 's'}`;
+  return n === 0 ? t('No results') : n === 1 ? t('1 result') : t('{0} results', n);
 }
 
 /** "assets/img" or "(root)", prefixed with the workspace folder in multi-root workspaces. */
 export function formatFolder(folder: string, workspaceFolder: string, multiRoot: boolean): string {
   const f = folder === '' ? '' : folder;
   if (multiRoot && workspaceFolder) return f ? `${workspaceFolder} › ${f}` : workspaceFolder;
-  return f || '(root)';
+  return f || t('(root)');
 }
 
 export interface EmptyStateInput {
@@ -69,21 +72,34 @@ export interface EmptyStateInput {
   hasImageQuery: boolean;
   searching: boolean;
   /** The last index status, if any arrived. */
-  index?: Pick<IndexStatusMessage, 'state' | 'indexed'>;
+  index?: Pick<IndexStatusMessage, 'state' | 'indexed' | 'message'>;
   error?: string;
+  /** Type chips or a folder scope are active. */
+  filtered?: boolean;
+  /** The minimum-score setting (results below are hidden), if above -1. */
+  minScore?: number;
 }
 
 /** The message shown in place of the grid, or null when results are shown. */
 export function emptyStateText(x: EmptyStateInput): string | null {
   if (x.resultsCount > 0) return null;
-  if (x.error) return `Search failed: ${x.error}`;
-  if (x.index && x.index.indexed === 0 && x.index.state !== 'indexing' && !x.hasStrokes && !x.hasImageQuery) {
-    return 'No images indexed yet';
+  if (x.error) return t('Search failed: {0}', x.error);
+  if (x.index?.state === 'restricted') {
+    return t('Restricted Mode: images in this workspace are not indexed until you trust it. You can still draw; "Trust Workspace…" starts indexing.');
   }
-  if (!x.hasStrokes && !x.hasImageQuery) return 'Draw something to search';
-  if (x.searching) return 'Searching…';
-  if (x.index && x.index.indexed === 0) return 'No images indexed yet';
-  return 'No results';
+  if (x.index?.state === 'error' && x.index.indexed === 0) {
+    return t('{0} Use "Show Output" for details, or "Rebuild Index" to try again; setting "sketchSearch.executionProvider" to "cpu" fixes most GPU problems.', x.index.message ?? t('Indexing failed.'));
+  }
+  if (x.index?.state === 'noWorkspace') return t('Open a folder to search its images.');
+  if (x.index && x.index.indexed === 0 && x.index.state !== 'indexing' && !x.hasStrokes && !x.hasImageQuery) {
+    return t('No images indexed yet');
+  }
+  if (!x.hasStrokes && !x.hasImageQuery) return t('Draw something to search');
+  if (x.searching) return t('Searching…');
+  if (x.index && x.index.indexed === 0) return t('No images indexed yet');
+  if (x.filtered) return t('No results with the current filters');
+  if (x.minScore !== undefined && x.minScore > -1) return t('No results above the minimum score ({0})', formatScore(x.minScore));
+  return t('No results');
 }
 
 export type NavKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End' | 'PageUp' | 'PageDown';
@@ -112,4 +128,27 @@ export function moveInGrid(current: number, key: string, count: number, columns:
     return key === 'ArrowRight' ? i : count - 1;
   }
   return j;
+}
+
+type KeyLike = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>;
+
+/**
+ * What a key does on a focused result: Enter/Space open, Alt+Enter opens to the side,
+ * Ctrl+Enter (Cmd+Enter on macOS) inserts a Markdown image link at the cursor, Escape clears.
+ * These are handled (and preventDefault-ed) inside the webview's grid only; in VS Code's default
+ * keymap Ctrl/Cmd+Enter is bound only with editor or other views focused, so nothing clashes.
+ */
+export function resultKeyAction(e: KeyLike, isMac: boolean): ResultAction | 'clear' | null {
+  const primary = isMac ? e.metaKey : e.ctrlKey;
+  const other = isMac ? e.ctrlKey : e.metaKey;
+  if (e.key === 'Escape' && !e.ctrlKey && !e.metaKey && !e.altKey && !e.shiftKey) return 'clear';
+  if (e.key === 'Enter') {
+    if (e.shiftKey || other) return null;
+    if (primary && !e.altKey) return 'insertMarkdownLink';
+    if (e.altKey && !primary) return 'openToSide';
+    if (!primary && !e.altKey) return 'open';
+    return null;
+  }
+  if (e.key === ' ' && !e.ctrlKey && !e.metaKey && !e.altKey && !e.shiftKey) return 'open';
+  return null;
 }

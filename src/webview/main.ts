@@ -6,8 +6,10 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import type { FromWebviewMessage, IndexStatusMessage, ResultAction, ToWebviewMessage } from '../shared/protocol';
+import { FILE_TYPES, LIMITS, type ConfigMessage, type FromWebviewMessage, type IndexStatusMessage, type ResultAction, type ToWebviewMessage } from '../shared/protocol';
+import { FILE_TYPE_LABELS, FilterState, firstImageUri, QUERY_IMAGE_MIMES } from './filters';
 import { emptyStateText } from './format';
+import { t } from './l10n';
 import { icon, type IconName } from './icons';
 import { closeMenu } from './menu';
 import { isUndoKey, Pad, type ChangeReason } from './pad';
@@ -59,11 +61,11 @@ canvas.className = 'pad';
 canvas.dataset.testid = 'pad-canvas';
 canvas.tabIndex = 0;
 canvas.setAttribute('role', 'img');
-canvas.setAttribute('aria-label', `Sketch pad: draw to search images. ${mod}Z undo, ${isMac ? '⇧⌘Z' : 'Ctrl+Y'} redo, Escape clears.`);
+canvas.setAttribute('aria-label', t('Sketch pad: draw to search images, or paste or drop an image. {0}Z undo, {1} redo, Escape clears. Keyboard alternative: "Search with image file…" in the toolbar.', mod, isMac ? '⇧⌘Z' : 'Ctrl+Y'));
 const hint = document.createElement('div');
 hint.className = 'pad-hint';
 hint.setAttribute('aria-hidden', 'true');
-hint.textContent = 'Draw here';
+hint.textContent = t('Draw here, or drop an image');
 padWrap.append(canvas, hint);
 
 function toolButton(opts: { icon: IconName; label: string; testid?: string; toggle?: boolean }): HTMLElement {
@@ -81,15 +83,15 @@ function toolButton(opts: { icon: IconName; label: string; testid?: string; togg
 const toolbar = document.createElement('div');
 toolbar.className = 'toolbar';
 toolbar.setAttribute('role', 'group');
-toolbar.setAttribute('aria-label', 'Sketch tools');
+toolbar.setAttribute('aria-label', t('Sketch tools'));
 
 const penSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
 penSelect.className = 'pen-select';
 penSelect.dataset.testid = 'pen-width';
-penSelect.setAttribute('aria-label', 'Pen width');
-penSelect.setAttribute('label', 'Pen width');
-penSelect.title = 'Pen width';
-for (const [value, text] of [['thin', 'Thin'], ['medium', 'Medium'], ['thick', 'Thick']] as const) {
+penSelect.setAttribute('aria-label', t('Pen width'));
+penSelect.setAttribute('label', t('Pen width'));
+penSelect.title = t('Pen width');
+for (const [value, text] of [['thin', t('Thin')], ['medium', t('Medium')], ['thick', t('Thick')]] as const) {
   const o = document.createElement('vscode-option');
   o.setAttribute('value', value);
   o.textContent = text;
@@ -97,25 +99,115 @@ for (const [value, text] of [['thin', 'Thin'], ['medium', 'Medium'], ['thick', '
   penSelect.append(o);
 }
 
-const eraserBtn = toolButton({ icon: 'eraser', label: 'Eraser (removes whole strokes)', testid: 'eraser-button', toggle: true }) as HTMLElement & { checked: boolean };
-const undoBtn = toolButton({ icon: 'discard', label: `Undo (${mod}Z)`, testid: 'undo-button' });
-const redoBtn = toolButton({ icon: 'redo', label: `Redo (${isMac ? '⇧⌘Z' : 'Ctrl+Y'})`, testid: 'redo-button' });
-const clearBtn = toolButton({ icon: 'clear-all', label: 'Clear sketch (Escape)', testid: 'clear-button' });
-const imageBtn = toolButton({ icon: 'file-media', label: 'Search with image file…', testid: 'image-search-button' });
+const eraserBtn = toolButton({ icon: 'eraser', label: t('Eraser (removes whole strokes)'), testid: 'eraser-button', toggle: true }) as HTMLElement & { checked: boolean };
+const undoBtn = toolButton({ icon: 'discard', label: t('Undo ({0})', `${mod}Z`), testid: 'undo-button' });
+const redoBtn = toolButton({ icon: 'redo', label: t('Redo ({0})', isMac ? '⇧⌘Z' : 'Ctrl+Y'), testid: 'redo-button' });
+const clearBtn = toolButton({ icon: 'clear-all', label: t('Clear sketch (Escape)'), testid: 'clear-button' });
+const imageBtn = toolButton({ icon: 'file-media', label: t('Search with image file…'), testid: 'image-search-button' });
 const spacer = document.createElement('span');
 spacer.className = 'spacer';
 toolbar.append(penSelect, eraserBtn, undoBtn, redoBtn, clearBtn, spacer, imageBtn);
 
-const status = new StatusLine(() => post({ type: 'command', command: 'trustWorkspace' }), announce);
-const results = new ResultsView(onResultAction, announce);
+const status = new StatusLine((command) => post({ type: 'command', command }), announce);
+const results = new ResultsView({
+  onAction: onResultAction,
+  announce,
+  onNeedThumbnails: (resultIds, preview) => post(preview ? { type: 'needThumbnails', resultIds, preview } : { type: 'needThumbnails', resultIds }),
+  onEscape: () => { clearAll(); canvas.focus(); refreshChrome(); },
+});
 
-app.append(padWrap, toolbar, status.el, results.el, live);
+// ---------------------------------------------------------------- filters (type chips, folder scope)
+
+const filters = new FilterState();
+const filterBar = document.createElement('div');
+filterBar.className = 'filters';
+filterBar.setAttribute('role', 'group');
+filterBar.setAttribute('aria-label', t('Filter results'));
+filterBar.dataset.testid = 'filters';
+const scopeBtn = document.createElement('button');
+scopeBtn.type = 'button';
+scopeBtn.className = 'chip scope-chip';
+scopeBtn.dataset.testid = 'scope-button';
+const scopeIcon = icon('folder');
+const scopeText = document.createElement('span');
+scopeText.className = 'chip-text';
+scopeBtn.append(scopeIcon, scopeText);
+const scopeClear = document.createElement('button');
+scopeClear.type = 'button';
+scopeClear.className = 'chip-clear';
+scopeClear.dataset.testid = 'scope-clear';
+scopeClear.setAttribute('aria-label', t('Search all folders'));
+scopeClear.title = t('Search all folders');
+scopeClear.append(icon('close'));
+const chipButtons = new Map<string, HTMLButtonElement>();
+for (const ft of FILE_TYPES) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'chip type-chip';
+  b.dataset.testid = `type-chip-${ft}`;
+  b.dataset.type = ft;
+  b.textContent = ft === 'other' ? t('Other') : FILE_TYPE_LABELS[ft];
+  b.title = ft === 'other' ? t('Only other image types (BMP, TIFF, AVIF)') : t('Only {0} files', FILE_TYPE_LABELS[ft]);
+  b.setAttribute('aria-pressed', 'false');
+  chipButtons.set(ft, b);
+}
+const chipGroup = document.createElement('div');
+chipGroup.className = 'chip-group';
+chipGroup.setAttribute('role', 'group');
+chipGroup.setAttribute('aria-label', t('File types'));
+chipGroup.append(...chipButtons.values());
+const scopeWrap = document.createElement('div');
+scopeWrap.className = 'scope-wrap';
+scopeWrap.append(scopeBtn, scopeClear);
+filterBar.append(scopeWrap, chipGroup);
+
+function refreshFilters(): void {
+  for (const [ft, b] of chipButtons) {
+    const on = filters.has(ft as (typeof FILE_TYPES)[number]);
+    b.setAttribute('aria-pressed', String(on));
+  }
+  const scoped = filters.scopeId !== null;
+  scopeText.textContent = scoped ? filters.scopeLabel : t('All folders');
+  scopeBtn.classList.toggle('active', scoped);
+  scopeBtn.setAttribute('aria-label', scoped ? t('Folder scope: {0}. Change folder…', filters.scopeLabel) : t('Folder scope: all folders. Choose a folder…'));
+  scopeBtn.title = scoped ? t('Only results in {0} (click to change)', filters.scopeLabel) : t('Only show results from a folder…');
+  scopeClear.hidden = !scoped;
+}
+
+function onFilterChanged(): void {
+  refreshFilters();
+  if (!pad.history.isEmpty) sendSearch();
+  else if (imageQueryLabel !== null) post({ type: 'filter', filter: filters.toFilter() });
+}
+
+chipGroup.addEventListener('click', (e) => {
+  const b = (e.target as HTMLElement).closest<HTMLElement>('.type-chip');
+  if (!b?.dataset.type) return;
+  filters.toggle(b.dataset.type as (typeof FILE_TYPES)[number]);
+  onFilterChanged();
+  announce(filters.selectedTypes.length ? t('Showing {0}', filters.selectedTypes.map((x) => FILE_TYPE_LABELS[x]).join(', ')) : t('Showing all file types'));
+});
+// Arrow keys move between chips (one tab stop for the group would hide the pressed state; keep them all tabbable).
+chipGroup.addEventListener('keydown', (e) => {
+  if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+  const bs = [...chipButtons.values()];
+  const i = bs.indexOf(document.activeElement as HTMLButtonElement);
+  if (i < 0) return;
+  e.preventDefault();
+  bs[(i + (e.key === 'ArrowRight' ? 1 : bs.length - 1)) % bs.length].focus();
+});
+scopeBtn.addEventListener('click', () => post({ type: 'pickScope' }));
+scopeClear.addEventListener('click', () => { post({ type: 'pickScope', clear: true }); scopeBtn.focus(); });
+
+app.append(padWrap, toolbar, status.el, filterBar, results.el, live);
 
 // ---------------------------------------------------------------- state
 
 let lastIndex: IndexStatusMessage | undefined;
 let imageQueryLabel: string | null = null;
 let searchError: string | undefined;
+let config: ConfigMessage = { type: 'config', gridSize: 'medium', showScores: 'onHover', minScore: 0 };
+let hostQueryPending = false;
 
 const pad = new Pad(canvas, saved.history, { pen: saved.pen, eraser: saved.eraser }, {
   onChange: onStrokesChanged,
@@ -151,9 +243,11 @@ function refreshChrome(): void {
       resultsCount: results.size,
       hasStrokes: !pad.history.isEmpty,
       hasImageQuery: imageQueryLabel !== null,
-      searching: tracker.isPending || debounce.scheduled,
+      searching: tracker.isPending || debounce.scheduled || hostQueryPending,
       index: lastIndex,
       error: searchError,
+      filtered: filters.active,
+      minScore: config.minScore,
     }),
   );
 }
@@ -194,7 +288,8 @@ function sendSearch(): void {
   if (pad.history.isEmpty) return;
   const requestId = tracker.next();
   persist();
-  post({ type: 'search', requestId, strokes: toPadStrokes(pad.history.strokes, pad.sideCss) });
+  post({ type: 'search', requestId, strokes: toPadStrokes(pad.history.strokes, pad.sideCss), filter: filters.toFilter() });
+  status.setBusy();
   refreshChrome();
 }
 
@@ -236,23 +331,45 @@ window.addEventListener('message', (ev: MessageEvent) => {
       searchError = msg.error;
       results.show(Array.isArray(msg.results) ? msg.results : []);
       status.setLatency(msg.error ? null : msg.elapsedMs);
-      if (msg.error) announce(`Search failed: ${msg.error}`);
+      if (msg.error) announce(t('Search failed: {0}', msg.error));
+      break;
+    case 'queryStarted':
+      debounce.cancel();
+      tracker.invalidate();
+      hostQueryPending = true;
+      status.setBusy();
+      announce(t('Searching: {0}', msg.label));
       break;
     case 'results':
       // Host-pushed image query: replaces whatever the sketch search was showing.
       debounce.cancel();
       tracker.invalidate();
-      imageQueryLabel = msg.query?.label ?? 'Image query';
-      searchError = undefined;
+      hostQueryPending = false;
+      imageQueryLabel = msg.query?.label ?? t('Image query');
+      searchError = msg.error;
       results.show(Array.isArray(msg.results) ? msg.results : [], imageQueryLabel);
-      status.setLatency(msg.elapsedMs);
+      status.setLatency(msg.error ? null : msg.elapsedMs);
+      if (msg.error) announce(t('Search failed: {0}', msg.error));
+      break;
+    case 'config': {
+      const minChanged = config.minScore !== msg.minScore;
+      config = msg;
+      results.setOptions(msg);
+      if (minChanged && !pad.history.isEmpty) sendSearch();
+      else if (minChanged && imageQueryLabel !== null) post({ type: 'filter', filter: filters.toFilter() });
+      break;
+    }
+    case 'scope':
+      filters.setScope(msg.scopeId, msg.label);
+      onFilterChanged();
+      announce(msg.scopeId ? t('Folder scope: {0}', msg.label) : t('Searching all folders'));
       break;
     case 'indexStatus':
       lastIndex = msg;
       status.setIndexStatus(msg);
       break;
     case 'thumbnail':
-      results.setThumbnail(msg.resultId, msg.thumbnailUri);
+      results.setThumbnail(msg.resultId, msg.thumbnailUri, msg.preview === true);
       break;
     case 'clearPad':
       closeMenu(false);
@@ -262,8 +379,64 @@ window.addEventListener('message', (ev: MessageEvent) => {
   refreshChrome();
 });
 
+// ---------------------------------------------------------------- drop / paste an image onto the pad
+
+function blobToBase64(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(blob);
+  });
+}
+
+async function queryWithBlob(blob: Blob): Promise<void> {
+  const mime = (QUERY_IMAGE_MIMES as readonly string[]).includes(blob.type) ? (blob.type as (typeof QUERY_IMAGE_MIMES)[number]) : undefined;
+  if (!mime) { announce(t('Only PNG, JPEG, GIF or WebP images can be pasted')); return; }
+  if (blob.size > LIMITS.maxImageBytes) { announce(t('The image is too large (over 8 MB)')); return; }
+  const base64 = await blobToBase64(blob);
+  post({ type: 'imageQueryBytes', mime, base64, filter: filters.toFilter() });
+}
+
+function isImageDrag(dt: DataTransfer | null): boolean {
+  if (!dt) return false;
+  return [...dt.types].some((x) => x === 'Files' || x === 'text/uri-list' || x === 'application/vnd.code.uri-list');
+}
+
+padWrap.addEventListener('dragover', (e) => {
+  if (!isImageDrag(e.dataTransfer)) return;
+  e.preventDefault();
+  if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+  padWrap.classList.add('drop-target');
+});
+padWrap.addEventListener('dragleave', () => padWrap.classList.remove('drop-target'));
+padWrap.addEventListener('drop', (e) => {
+  padWrap.classList.remove('drop-target');
+  const dt = e.dataTransfer;
+  if (!dt) return;
+  e.preventDefault();
+  const uri = firstImageUri((type) => { try { return dt.getData(type); } catch { return ''; } });
+  if (uri) { post({ type: 'imageQuery', uri, filter: filters.toFilter() }); return; }
+  const file = [...dt.files].find((f) => f.type.startsWith('image/'));
+  if (file) void queryWithBlob(file);
+  else announce(t('Drop an image file to search with it'));
+});
+document.addEventListener('paste', (e) => {
+  const cd = e.clipboardData;
+  if (!cd) return;
+  // Only when the pad area or nothing in particular has focus (not while typing elsewhere).
+  const active = document.activeElement;
+  if (active && active !== document.body && active !== canvas && !padWrap.contains(active)) return;
+  const item = [...cd.items].find((i) => i.kind === 'file' && i.type.startsWith('image/'));
+  const blob = item?.getAsFile();
+  if (blob) { e.preventDefault(); void queryWithBlob(blob); return; }
+  const uri = firstImageUri((type) => (type === 'text/uri-list' ? cd.getData('text/plain') : cd.getData(type)));
+  if (uri) { e.preventDefault(); post({ type: 'imageQuery', uri, filter: filters.toFilter() }); }
+});
+
 // ---------------------------------------------------------------- start
 
+refreshFilters();
 refreshChrome();
 post({ type: 'ready' });
 if (!pad.history.isEmpty) {

@@ -3,7 +3,7 @@
  * Escape/Tab to close, focus restored to the opener). Themed with VS Code's menu colours.
  */
 
-export type MenuEntry = { id: string; label: string } | { separator: true };
+export type MenuEntry = { id: string; label: string; shortcut?: string } | { separator: true };
 
 let openMenu: { el: HTMLElement; close: (restore: boolean) => void } | null = null;
 
@@ -39,7 +39,19 @@ export function showMenu(
     item.className = 'menu-item';
     item.setAttribute('role', 'menuitem');
     item.tabIndex = -1;
-    item.textContent = e.label;
+    const label = document.createElement('span');
+    label.className = 'menu-label';
+    label.textContent = e.label;
+    item.append(label);
+    if (e.shortcut) {
+      const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+      const k = document.createElement('span');
+      k.className = 'menu-shortcut';
+      k.textContent = isMac ? e.shortcut.replace('Ctrl+', '⌘').replace('Alt+', '⌥') : e.shortcut;
+      k.setAttribute('aria-hidden', 'true');
+      item.append(k);
+      item.setAttribute('aria-keyshortcuts', isMac ? e.shortcut.replace('Ctrl', 'Meta') : e.shortcut.replace('Ctrl', 'Control'));
+    }
     item.dataset.action = e.id;
     item.addEventListener('click', (ev) => {
       ev.stopPropagation();

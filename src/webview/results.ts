@@ -1,28 +1,44 @@
 /**
- * The results grid: thumbnails (lazy), name, folder, score; click/Enter opens; context menu
- * (right-click, the "…" button, Shift+F10 / ContextMenu key); arrow-key navigation (roving tabindex).
+ * The results grid: thumbnails (requested from the host only when scrolled into view), name,
+ * folder, score (always or on hover/focus); Enter opens, Alt+Enter opens to the side, Ctrl/Cmd+Enter
+ * inserts a Markdown image link at the cursor, Escape clears; a larger preview on hover/focus;
+ * drag a result into an editor (text/uri-list); context menu (right-click, the "…" button,
+ * Shift+F10 / ContextMenu key); arrow-key navigation (roving tabindex).
  * Untrusted strings only ever go into textContent / attributes, never innerHTML.
  */
-import type { ResultAction, SearchResult } from '../shared/protocol';
-import { formatFolder, formatScore, moveInGrid, resultsAnnouncement } from './format';
+import type { GridSize, ResultAction, SearchResult, ShowScores } from '../shared/protocol';
+import { formatFolder, formatScore, moveInGrid, resultKeyAction, resultsAnnouncement } from './format';
 import { icon } from './icons';
+import { t } from './l10n';
 import { showMenu, type MenuEntry } from './menu';
 
 export const RESULT_MENU: MenuEntry[] = [
-  { id: 'open', label: 'Open' },
-  { id: 'openToSide', label: 'Open to the Side' },
-  { id: 'revealInExplorer', label: 'Reveal in Explorer' },
+  { id: 'open', label: t('Open'), shortcut: 'Enter' },
+  { id: 'openToSide', label: t('Open to the Side'), shortcut: 'Alt+Enter' },
+  { id: 'revealInExplorer', label: t('Reveal in Explorer') },
   { separator: true },
-  { id: 'copyPath', label: 'Copy Path' },
-  { id: 'copyRelativePath', label: 'Copy Relative Path' },
+  { id: 'copyPath', label: t('Copy Path') },
+  { id: 'copyRelativePath', label: t('Copy Relative Path') },
   { separator: true },
-  { id: 'insertMarkdownLink', label: 'Insert Markdown Image Link' },
-  { id: 'insertHtmlImg', label: 'Insert HTML img' },
+  { id: 'insertMarkdownLink', label: t('Insert Markdown Image Link'), shortcut: 'Ctrl+Enter' },
+  { id: 'insertHtmlImg', label: t('Insert HTML <img>') },
+  { id: 'insertImportPath', label: t('Insert import/require Path') },
   { separator: true },
-  { id: 'findSimilar', label: 'Find Similar' },
+  { id: 'findSimilar', label: t('Find Similar') },
 ];
 
-interface Item { result: SearchResult; el: HTMLElement; thumb: HTMLElement }
+interface Item { result: SearchResult; el: HTMLElement; thumb: HTMLElement; thumbUri?: string; previewUri?: string; requested?: boolean }
+
+export interface ResultsCallbacks {
+  onAction(action: ResultAction, resultId: string): void;
+  announce(s: string): void;
+  /** These results scrolled into view (or, with preview, are being previewed): ask the host for thumbnails. */
+  onNeedThumbnails(ids: string[], preview: boolean): void;
+  /** Escape in the grid: clear the pad and results. */
+  onEscape(): void;
+}
+
+const PREVIEW_DELAY_MS = 350;
 
 export class ResultsView {
   readonly el: HTMLElement;
@@ -34,14 +50,22 @@ export class ResultsView {
   private items: Item[] = [];
   private byId = new Map<string, Item>();
   private focusIndex = 0;
+  private readonly onAction: ResultsCallbacks['onAction'];
+  private readonly announce: ResultsCallbacks['announce'];
+  private readonly observer: IntersectionObserver | undefined;
+  private pendingThumbs = new Set<string>();
+  private thumbTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly preview: HTMLElement;
+  private previewItem: Item | undefined;
+  private previewTimer: ReturnType<typeof setTimeout> | undefined;
+  private isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
-  constructor(
-    private readonly onAction: (action: ResultAction, resultId: string) => void,
-    private readonly announce: (s: string) => void,
-  ) {
+  constructor(private readonly cb: ResultsCallbacks) {
+    this.onAction = cb.onAction;
+    this.announce = cb.announce;
     this.el = document.createElement('section');
     this.el.className = 'results-section';
-    this.el.setAttribute('aria-label', 'Results');
+    this.el.setAttribute('aria-label', t('Results'));
 
     this.header = document.createElement('div');
     this.header.className = 'results-header';
@@ -57,8 +81,16 @@ export class ResultsView {
     this.list.className = 'results-grid';
     this.list.dataset.testid = 'results';
     this.list.setAttribute('role', 'listbox');
-    this.list.setAttribute('aria-label', 'Matching images');
+    this.list.setAttribute('aria-label', t('Matching images'));
+    this.list.setAttribute('aria-description', t('Enter opens, Alt+Enter opens to the side, {0}+Enter inserts a Markdown image link, Shift+F10 shows more actions, Escape clears.', this.isMac ? 'Cmd' : 'Ctrl'));
+    this.list.dataset.grid = 'medium';
+    this.list.dataset.scores = 'onHover';
     this.list.addEventListener('keydown', this.onKey);
+    this.list.addEventListener('dragstart', this.onDragStart);
+    this.list.addEventListener('pointerover', this.onPointerOver);
+    this.list.addEventListener('pointerleave', () => this.hidePreview());
+    this.list.addEventListener('focusout', (e) => { if (!this.list.contains(e.relatedTarget as Node | null)) this.hidePreview(); });
+    window.addEventListener('scroll', () => this.hidePreview(), { passive: true, capture: true });
     this.list.addEventListener('click', this.onClick);
     this.list.addEventListener('contextmenu', this.onContextMenu);
     this.list.addEventListener('focusin', this.onFocusIn);
@@ -67,7 +99,44 @@ export class ResultsView {
     this.empty.className = 'empty-state';
     this.empty.dataset.testid = 'empty-state';
 
-    this.el.append(this.header, this.list, this.empty);
+    this.preview = document.createElement('div');
+    this.preview.className = 'preview';
+    this.preview.dataset.testid = 'result-preview';
+    this.preview.setAttribute('aria-hidden', 'true');
+    this.preview.hidden = true;
+
+    this.el.append(this.header, this.list, this.empty, this.preview);
+
+    this.observer = typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver((entries) => {
+        for (const e of entries) {
+          if (!e.isIntersecting) continue;
+          const it = this.itemFrom(e.target);
+          if (it) this.wantThumb(it);
+        }
+      }, { rootMargin: '200px 0px' })
+      : undefined;
+  }
+
+  /** Grid size and when scores show (from the `config` message). */
+  setOptions(o: { gridSize: GridSize; showScores: ShowScores }): void {
+    this.list.dataset.grid = o.gridSize;
+    this.list.dataset.scores = o.showScores;
+  }
+
+  private wantThumb(it: Item): void {
+    this.observer?.unobserve(it.el);
+    if (it.requested || it.thumbUri) return;
+    it.requested = true;
+    this.pendingThumbs.add(it.result.resultId);
+    if (this.thumbTimer === undefined) {
+      this.thumbTimer = setTimeout(() => {
+        this.thumbTimer = undefined;
+        const ids = [...this.pendingThumbs];
+        this.pendingThumbs.clear();
+        for (let i = 0; i < ids.length; i += 100) this.cb.onNeedThumbnails(ids.slice(i, i + 100), false);
+      }, 30);
+    }
   }
 
   get size(): number { return this.items.length; }
@@ -75,6 +144,9 @@ export class ResultsView {
   /** Replace the grid. `label` is shown above it (e.g. "Similar to cat.png"). */
   show(results: SearchResult[], label?: string): void {
     const hadFocus = this.list.contains(document.activeElement);
+    this.hidePreview();
+    this.observer?.disconnect();
+    this.pendingThumbs.clear();
     this.items = [];
     this.byId.clear();
     this.focusIndex = 0;
@@ -88,6 +160,8 @@ export class ResultsView {
     });
     this.list.replaceChildren(frag);
     this.list.scrollTop = 0;
+    if (this.observer) for (const it of this.items) this.observer.observe(it.el);
+    else for (const it of this.items) this.wantThumb(it);
     this.label.textContent = label ?? '';
     this.count.textContent = results.length > 0 ? resultsAnnouncement(results.length) : '';
     this.header.hidden = !label && results.length === 0;
@@ -97,6 +171,9 @@ export class ResultsView {
   }
 
   clear(): void {
+    this.hidePreview();
+    this.observer?.disconnect();
+    this.pendingThumbs.clear();
     this.items = [];
     this.byId.clear();
     this.list.replaceChildren();
@@ -112,10 +189,86 @@ export class ResultsView {
     this.empty.hidden = text === null;
   }
 
-  setThumbnail(resultId: string, uri: string): void {
+  setThumbnail(resultId: string, uri: string, preview = false): void {
     const item = this.byId.get(resultId);
-    if (item) this.fillThumb(item, uri);
+    if (!item) return;
+    if (preview) {
+      item.previewUri = uri;
+      if (this.previewItem === item) this.renderPreview(item);
+    } else {
+      this.fillThumb(item, uri);
+      if (this.previewItem === item && !item.previewUri) this.renderPreview(item);
+    }
   }
+
+  // ------------------------------------------------------------ preview (hover / focus)
+
+  private onPointerOver = (e: PointerEvent): void => {
+    if (e.pointerType === 'touch') return;
+    const it = this.itemFrom(e.target);
+    if (!it || it === this.previewItem) return;
+    this.schedulePreview(it);
+  };
+
+  private schedulePreview(it: Item): void {
+    clearTimeout(this.previewTimer);
+    this.previewTimer = setTimeout(() => this.showPreview(it), PREVIEW_DELAY_MS);
+  }
+
+  private showPreview(it: Item): void {
+    if (!it.el.isConnected) return;
+    this.previewItem = it;
+    if (!it.previewUri) this.cb.onNeedThumbnails([it.result.resultId], true);
+    this.renderPreview(it);
+  }
+
+  private renderPreview(it: Item): void {
+    const uri = it.previewUri ?? it.thumbUri;
+    if (!uri) { this.preview.hidden = true; return; }
+    let img = this.preview.querySelector('img');
+    if (!img) {
+      img = document.createElement('img');
+      img.alt = '';
+      img.draggable = false;
+      this.preview.append(img);
+    }
+    if (img.getAttribute('src') !== uri) img.src = uri;
+    let cap = this.preview.querySelector('.preview-caption');
+    if (!cap) { cap = document.createElement('div'); cap.className = 'preview-caption'; this.preview.append(cap); }
+    cap.textContent = `${it.result.name} · ${formatScore(it.result.score)}`;
+    this.preview.hidden = false;
+    // Beside the item if there is room, else below/above it; always inside the viewport.
+    const r = it.el.getBoundingClientRect();
+    const p = this.preview.getBoundingClientRect();
+    const vw = window.innerWidth, vh = window.innerHeight;
+    let x: number, y: number;
+    if (r.right + 8 + p.width <= vw) { x = r.right + 8; y = r.top; } else if (r.left - 8 - p.width >= 0) { x = r.left - 8 - p.width; y = r.top; } else {
+      x = r.left + r.width / 2 - p.width / 2;
+      y = r.bottom + 6 + p.height <= vh ? r.bottom + 6 : r.top - 6 - p.height;
+    }
+    this.preview.style.left = `${Math.max(2, Math.min(x, vw - p.width - 2))}px`;
+    this.preview.style.top = `${Math.max(2, Math.min(y, vh - p.height - 2))}px`;
+  }
+
+  hidePreview(): void {
+    clearTimeout(this.previewTimer);
+    this.previewItem = undefined;
+    this.preview.hidden = true;
+  }
+
+  // ------------------------------------------------------------ drag into an editor
+
+  private onDragStart = (e: DragEvent): void => {
+    const it = this.itemFrom(e.target);
+    if (!it || !e.dataTransfer || !it.result.uri) { e.preventDefault(); return; }
+    this.hidePreview();
+    e.dataTransfer.effectAllowed = 'copyLink';
+    e.dataTransfer.setData('text/uri-list', it.result.uri);
+    e.dataTransfer.setData('application/vnd.code.uri-list', JSON.stringify([it.result.uri]));
+    e.dataTransfer.setData('text/plain', it.result.uri);
+    const img = it.thumb.querySelector('img');
+    if (img) e.dataTransfer.setDragImage(img, 16, 16);
+  };
 
   private renderItem(r: SearchResult, i: number, n: number, multiRoot: boolean): Item {
     const el = document.createElement('div');
@@ -131,8 +284,9 @@ export class ResultsView {
     el.dataset.index = String(i);
     const folder = formatFolder(r.folder, r.workspaceFolder, multiRoot);
     const score = formatScore(r.score);
-    el.setAttribute('aria-label', `${r.name}, ${folder}, score ${score}`);
-    el.title = `${r.folder ? r.folder + '/' : ''}${r.name}\nScore ${score}`;
+    el.setAttribute('aria-label', t('{0}, {1}, score {2}', r.name, folder, score));
+    el.draggable = !!r.uri;
+    el.dataset.fileType = r.fileType ?? '';
 
     const thumb = document.createElement('div');
     thumb.className = 'thumb loading';
@@ -159,17 +313,19 @@ export class ResultsView {
     more.className = 'more';
     more.tabIndex = -1;
     more.append(icon('ellipsis'));
-    more.setAttribute('aria-label', `More actions for ${r.name}`);
+    more.setAttribute('aria-label', t('More actions for {0}', r.name));
+    more.title = t('More actions');
     more.setAttribute('aria-haspopup', 'menu');
     more.dataset.testid = 'result-more';
 
     el.append(thumb, meta, more);
-    const item = { result: r, el, thumb };
+    const item: Item = { result: r, el, thumb };
     if (r.thumbnailUri) this.fillThumb(item, r.thumbnailUri);
     return item;
   }
 
   private fillThumb(item: Item, uri: string): void {
+    item.thumbUri = uri;
     const img = document.createElement('img');
     img.loading = 'lazy';
     img.decoding = 'async';
@@ -211,7 +367,8 @@ export class ResultsView {
   private openMenuFor(item: Item, at?: { x: number; y: number }): void {
     const r = item.el.getBoundingClientRect();
     const pos = at ?? { x: r.left + Math.min(24, r.width / 2), y: r.top + Math.min(24, r.height / 2) };
-    showMenu(RESULT_MENU, pos, item.el, `Actions for ${item.result.name}`, (id) => this.onAction(id as ResultAction, item.result.resultId));
+    this.hidePreview();
+    showMenu(RESULT_MENU, pos, item.el, t('Actions for {0}', item.result.name), (id) => this.onAction(id as ResultAction, item.result.resultId));
   }
 
   private onFocusIn = (e: FocusEvent): void => {
@@ -219,6 +376,8 @@ export class ResultsView {
     if (it) {
       const i = this.items.indexOf(it);
       if (i !== this.focusIndex) this.setFocus(i, false);
+      // Keyboard focus shows the larger preview (pointer focus already has the hover one).
+      if (it.el.matches(':focus-visible')) this.schedulePreview(it);
     }
   };
 
@@ -232,7 +391,7 @@ export class ResultsView {
       this.openMenuFor(it, { x: b.left, y: b.bottom });
       return;
     }
-    this.onAction(e.altKey || e.ctrlKey || e.metaKey ? 'openToSide' : 'open', it.result.resultId);
+    this.onAction(e.altKey || (this.isMac ? e.metaKey : e.ctrlKey) ? 'openToSide' : 'open', it.result.resultId);
   };
 
   private onContextMenu = (e: MouseEvent): void => {
@@ -254,9 +413,19 @@ export class ResultsView {
       this.openMenuFor(it);
       return;
     }
-    if (e.key === 'Enter' || e.key === ' ') {
+    const action = resultKeyAction(e, this.isMac);
+    if (action === 'clear') {
       e.preventDefault();
-      this.onAction(e.altKey || e.ctrlKey || e.metaKey ? 'openToSide' : 'open', it.result.resultId);
+      e.stopPropagation();
+      this.hidePreview();
+      this.cb.onEscape();
+      return;
+    }
+    if (action) {
+      e.preventDefault();
+      e.stopPropagation();
+      this.onAction(action, it.result.resultId);
+      if (action === 'insertMarkdownLink') this.announce(t('Inserted a link to {0}', it.result.name));
       return;
     }
     const j = moveInGrid(i, e.key, this.items.length, this.columns());

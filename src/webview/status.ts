@@ -1,6 +1,7 @@
 /** The status line under the toolbar: index state, Trust button, progress, last search latency. */
 import type { IndexStatusMessage } from '../shared/protocol';
 import { formatLatency, formatStatus } from './format';
+import { t } from './l10n';
 
 export class StatusLine {
   readonly el: HTMLElement;
@@ -9,9 +10,10 @@ export class StatusLine {
   private readonly latency: HTMLElement;
   private readonly bar: HTMLElement;
   private readonly progress: HTMLElement;
+  private readonly fixes: HTMLElement;
   private lastKind = '';
 
-  constructor(onTrust: () => void, private readonly announce: (s: string) => void) {
+  constructor(onCommand: (c: 'trustWorkspace' | 'showOutput' | 'rebuildIndex') => void, private readonly announce: (s: string) => void) {
     this.el = document.createElement('div');
     this.el.className = 'status';
     this.el.dataset.testid = 'status-line';
@@ -21,26 +23,38 @@ export class StatusLine {
     row.className = 'status-row';
     this.text = document.createElement('span');
     this.text.className = 'status-text';
-    this.text.textContent = 'Starting…';
+    this.text.textContent = t('Starting…');
     this.latency = document.createElement('span');
     this.latency.className = 'latency';
     this.latency.dataset.testid = 'latency';
-    this.latency.title = 'Time of the last search';
-    this.latency.setAttribute('aria-label', 'Last search time');
+    this.latency.title = t('Time of the last search (rasterise, encode, rank)');
     row.append(this.text, this.latency);
 
     this.trust = document.createElement('vscode-button');
     this.trust.className = 'trust-button';
     this.trust.dataset.testid = 'trust-button';
-    this.trust.setAttribute('aria-label', 'Trust this workspace to index its images');
-    this.trust.textContent = 'Trust Workspace…';
+    this.trust.setAttribute('aria-label', t('Trust this workspace to index its images'));
+    this.trust.textContent = t('Trust Workspace…');
     this.trust.hidden = true;
-    this.trust.addEventListener('click', onTrust);
+    this.trust.addEventListener('click', () => onCommand('trustWorkspace'));
+
+    this.fixes = document.createElement('div');
+    this.fixes.className = 'fix-buttons';
+    this.fixes.hidden = true;
+    const fix = (label: string, testid: string, c: 'showOutput' | 'rebuildIndex', secondary: boolean) => {
+      const b = document.createElement('vscode-button');
+      b.textContent = label;
+      b.dataset.testid = testid;
+      if (secondary) b.setAttribute('secondary', '');
+      b.addEventListener('click', () => onCommand(c));
+      return b;
+    };
+    this.fixes.append(fix(t('Show Output'), 'show-output-button', 'showOutput', false), fix(t('Rebuild Index'), 'rebuild-button', 'rebuildIndex', true));
 
     this.progress = document.createElement('div');
     this.progress.className = 'progress';
     this.progress.setAttribute('role', 'progressbar');
-    this.progress.setAttribute('aria-label', 'Indexing progress');
+    this.progress.setAttribute('aria-label', t('Indexing progress'));
     this.progress.setAttribute('aria-valuemin', '0');
     this.progress.setAttribute('aria-valuemax', '100');
     this.progress.hidden = true;
@@ -48,7 +62,7 @@ export class StatusLine {
     this.bar.className = 'progress-bar';
     this.progress.append(this.bar);
 
-    this.el.append(row, this.trust, this.progress);
+    this.el.append(row, this.trust, this.fixes, this.progress);
   }
 
   setIndexStatus(s: IndexStatusMessage): void {
@@ -58,6 +72,7 @@ export class StatusLine {
     this.el.dataset.state = s.state;
     this.el.dataset.kind = v.kind;
     this.trust.hidden = !v.trustButton;
+    this.fixes.hidden = !v.fixButtons;
     if (v.progress !== undefined) {
       this.progress.hidden = false;
       const pct = Math.round(v.progress * 100);
@@ -73,5 +88,12 @@ export class StatusLine {
 
   setLatency(ms: number | null): void {
     this.latency.textContent = ms === null ? '' : formatLatency(ms);
+    this.latency.classList.remove('busy');
+  }
+
+  /** A search is running: show a small busy indicator in place of the latency. */
+  setBusy(): void {
+    this.latency.textContent = '…';
+    this.latency.classList.add('busy');
   }
 }

@@ -66,3 +66,32 @@ test('undo/redo shortcuts', () => {
   assert.equal(k('z'), null);
   assert.equal(k('z', { ctrlKey: true, altKey: true }), null);
 });
+
+test('result keys: Enter opens, Alt+Enter to the side, Ctrl/Cmd+Enter inserts, Escape clears', async () => {
+  const { resultKeyAction } = await import('../../src/webview/format');
+  const k = (key: string, m: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {}) => ({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...m });
+  assert.equal(resultKeyAction(k('Enter'), false), 'open');
+  assert.equal(resultKeyAction(k(' '), false), 'open');
+  assert.equal(resultKeyAction(k('Enter', { altKey: true }), false), 'openToSide');
+  assert.equal(resultKeyAction(k('Enter', { ctrlKey: true }), false), 'insertMarkdownLink');
+  assert.equal(resultKeyAction(k('Enter', { metaKey: true }), true), 'insertMarkdownLink');
+  assert.equal(resultKeyAction(k('Enter', { ctrlKey: true }), true), null, 'Ctrl+Enter on macOS is not ours');
+  assert.equal(resultKeyAction(k('Enter', { shiftKey: true }), false), null);
+  assert.equal(resultKeyAction(k('Enter', { ctrlKey: true, altKey: true }), false), null);
+  assert.equal(resultKeyAction(k('Escape'), false), 'clear');
+  assert.equal(resultKeyAction(k('Escape', { shiftKey: true }), false), null);
+  assert.equal(resultKeyAction(k('a'), false), null);
+});
+
+test('empty states: restricted, model failure with a fix, filters, min score', () => {
+  const base = { resultsCount: 0, hasStrokes: false, hasImageQuery: false, searching: false };
+  assert.match(emptyStateText({ ...base, index: { state: 'restricted', indexed: 0 } })!, /^Restricted Mode/);
+  const failed = emptyStateText({ ...base, index: { state: 'error', indexed: 0, message: 'Model failed to load: no such file' } })!;
+  assert.match(failed, /^Model failed to load: no such file/);
+  assert.match(failed, /Show Output/);
+  assert.match(failed, /Rebuild Index/);
+  const ready = { state: 'ready' as const, indexed: 5 };
+  assert.equal(emptyStateText({ ...base, hasStrokes: true, index: ready, filtered: true }), 'No results with the current filters');
+  assert.equal(emptyStateText({ ...base, hasStrokes: true, index: ready, minScore: 0.2 }), 'No results above the minimum score (0.20)');
+  assert.equal(formatStatus({ type: 'indexStatus', state: 'error', indexed: 0, total: 0, message: 'x' }).fixButtons, true);
+});
