@@ -1,5 +1,5 @@
 /**
- * Webview strings: `t('English text {0}', arg)` like vscode.l10n.t. The host embeds
+ * Webview strings: `t("English text {0}", arg)` like vscode.l10n.t. The host embeds
  * vscode.l10n.bundle (the translations of l10n/bundle.l10n.<lang>.json, keyed by the English text)
  * in the page as <script type="application/json" id="l10n-bundle">; without it, English.
  */
