@@ -42,6 +42,8 @@ setup() {
   [ -n "${SKIP_E2E:-}" ] || bash scripts/lib/code-server.sh install
 }
 
+echo "test-all: $(date -u +%FT%TZ) node $(node -v) npm $(npm -v 2>/dev/null) on $(nproc) cores, CI=${CI:-}"
+
 # ---------------------------------------------------------------- setup + build
 if [ -z "${SKIP_SETUP:-}" ]; then
   step "setup (apt, npm ci, corpora, code-server)" 1500 bash -c "source scripts/lib/common.sh; $(declare -f setup); setup"

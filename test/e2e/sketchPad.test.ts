@@ -17,7 +17,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { codeServerInstalled, findVsix, startCodeServer, type CodeServer, type Theme } from './helpers/codeServer';
 import { DRAWINGS, type Drawing, type Pt } from './drawings';
 import {
-  RESULTS_DIR, drawStrokes, launchBrowser, openWorkbench, poll, resultNames, runCommand,
+  Fatal, RESULTS_DIR, drawStrokes, launchBrowser, openWorkbench, poll, resultNames, runCommand,
   screenshot, selectColorTheme, sleep, text, webviewFrame,
 } from './helpers/workbench';
 // Plain ESM helper shared with scripts/demo.sh.
@@ -36,6 +36,8 @@ let page: Page;
 let pad: FrameLocator;
 let workspace: string;
 let stateDir: string;
+/** The last browser console errors/warnings (workbench and webviews), printed on failure. */
+const consoleLines: string[] = [];
 
 async function diagnose(label: string, err: unknown): Promise<never> {
   const safe = label.replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
@@ -48,6 +50,7 @@ async function diagnose(label: string, err: unknown): Promise<never> {
   console.error(`\n=== E2E failure in "${label}" ===\n${String((err as Error)?.stack ?? err)}`);
   console.error(`screenshot: ${shot}`);
   console.error(`webview text:\n${padText.slice(0, 2000)}`);
+  console.error(`browser console (errors and warnings, last ${consoleLines.length}):\n${consoleLines.join('\n')}`);
   if (cs) console.error(`code-server logs:\n${cs.logTail(40)}`);
   throw err;
 }
@@ -76,7 +79,7 @@ async function waitReady(timeoutMs = 120_000): Promise<string> {
   return poll('the status line to report the index ready', async () => {
     const state = await status.getAttribute('data-state', { timeout: 2000 }).catch(() => null);
     const t = await statusLine();
-    if (state === 'error' || /\berror\b|failed/i.test(t)) throw new Error(`status line reports an error: ${t}`);
+    if (state === 'error' || /\berror\b|failed/i.test(t)) throw new Fatal(`status line reports an error: ${t}`);
     if (state === 'ready' || (state === null && /\bready\b/i.test(t))) return t || 'ready';
     return undefined;
   }, timeoutMs, 500);
@@ -124,6 +127,13 @@ describe('Sketch Search in VS Code (code-server + Chromium)', { timeout: 900_000
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() !== 'error' && m.type() !== 'warning') return;
+      const t = m.text();
+      if (/open-vsx\.org|ERR_NAME_NOT_RESOLVED|allow-scripts and allow-same-origin|web worker extension host|authentication provider 'github'/.test(t)) return; // offline noise
+      consoleLines.push(`[${m.type()}] ${t.slice(0, 600)}`);
+      if (consoleLines.length > 30) consoleLines.shift();
+    });
     pad = webviewFrame(page);
   });
 
@@ -136,7 +146,13 @@ describe('Sketch Search in VS Code (code-server + Chromium)', { timeout: 900_000
   e2e('opens the Sketch Pad from the command palette and indexes the workspace', async () => {
     await openWorkbench(page, cs!.url);
     await runCommand(page, 'Sketch Search: Open Sketch Pad');
-    await pad.locator('[data-testid=pad-canvas]').waitFor({ state: 'visible', timeout: 60_000 });
+    const viewError = pad.getByText(/An error occurred while loading view/); // VS Code writes it into the webview
+    await poll('the sketch pad canvas', async () => {
+      if (await viewError.isVisible().catch(() => false)) {
+        throw new Fatal(`VS Code: "${await viewError.first().innerText()}" (see the browser console below)`);
+      }
+      return pad.locator('[data-testid=pad-canvas]').isVisible();
+    }, 60_000, 500);
     const ready = await waitReady();
     console.log(`# status: ${ready}`);
   });

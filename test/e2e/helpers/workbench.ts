@@ -24,6 +24,9 @@ export async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
+/** Thrown inside a poll() callback to stop polling at once (a state that will not get better). */
+export class Fatal extends Error {}
+
 /** Polls fn until it returns a truthy value; throws with `what` (and the last error) on timeout. */
 export async function poll<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, intervalMs = 500): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -33,6 +36,7 @@ export async function poll<T>(what: string, fn: () => Promise<T | undefined | nu
       const v = await fn();
       if (v) return v;
     } catch (e) {
+      if (e instanceof Fatal) throw e;
       lastErr = e;
     }
     if (Date.now() > deadline) {
