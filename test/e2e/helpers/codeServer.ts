@@ -114,6 +114,22 @@ export function installExtension(vsix: string, userDataDir: string, extensionsDi
   }
 }
 
+/** Process groups of running code-servers: killed if this process exits or is signalled (CI time-outs). */
+const live = new Set<number>();
+let handlersInstalled = false;
+function killAll(): void {
+  for (const pid of live) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }
+  live.clear();
+}
+function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.once('exit', killAll);
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(sig, () => { killAll(); process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15)); });
+  }
+}
+
 export interface StartOptions {
   workspace: string;
   vsix?: string;
@@ -160,8 +176,10 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     opts.workspace,
   ], { env: { ...env, PORT: String(port) }, stdio: ['ignore', logFd, logFd], detached: true });
   fs.closeSync(logFd);
+  installExitHandlers();
+  live.add(child.pid!);
   let exited: number | null | undefined;
-  child.on('exit', (code) => { exited = code; });
+  child.on('exit', (code) => { exited = code; live.delete(child.pid!); });
 
   const url = `http://127.0.0.1:${port}`;
   const logTail = (lines = 60) => {
