@@ -85,10 +85,10 @@ export function emptyStateText(x: EmptyStateInput): string | null {
   if (x.resultsCount > 0) return null;
   if (x.error) return t('Search failed: {0}', x.error);
   if (x.index?.state === 'restricted') {
-    return t('Restricted Mode: images in this workspace are not indexed until you trust it. You can still draw; "Trust Workspace…" starts indexing.');
+    return t('Images are indexed once you trust this workspace: decoding them runs native code.');
   }
   if (x.index?.state === 'error' && x.index.indexed === 0) {
-    return t('{0} Use "Show Output" for details, or "Rebuild Index" to try again; setting "sketchSearch.executionProvider" to "cpu" fixes most GPU problems.', x.index.message ?? t('Indexing failed.'));
+    return t('Search needs the model. "Show Output" has the details and "Rebuild Index" tries again; if a GPU is the problem, set "sketchSearch.executionProvider" to "cpu".');
   }
   if (x.index?.state === 'noWorkspace') return t('Open a folder to search its images.');
   if (x.index && x.index.indexed === 0 && x.index.state !== 'indexing' && !x.hasStrokes && !x.hasImageQuery) {

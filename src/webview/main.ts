@@ -238,6 +238,9 @@ function refreshChrome(): void {
   setDisabled(redoBtn, !pad.history.canRedo);
   setDisabled(clearBtn, pad.history.isEmpty && results.size === 0 && imageQueryLabel === null);
   hint.hidden = !pad.history.isEmpty;
+  // Filters are pointless while nothing can be searched (Restricted Mode, no folder, model failed).
+  const st = lastIndex?.state;
+  filterBar.hidden = st === 'restricted' || st === 'noWorkspace' || (st === 'error' && (lastIndex?.indexed ?? 0) === 0 && results.size === 0);
   results.setEmpty(
     emptyStateText({
       resultsCount: results.size,

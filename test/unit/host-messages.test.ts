@@ -37,7 +37,7 @@ test('fuzzed and forged messages open nothing; valid ids act on the right file',
   const junk = (d: number): unknown => {
     if (d > 3) return pick([null, 0, -1, 1e308, 'x', '../../etc/passwd', '/etc/passwd', true, undefined]);
     return pick<() => unknown>([
-      () => ({ type: pick(['search', 'resultAction', 'command', 'clear', 'drawing', 'ready', 'open', 'constructor']), requestId: junk(d + 1), strokes: junk(d + 1), action: pick(['open', 'copyPath', 'rm', junk(d + 1)]), resultId: pick(['1:0', '/etc/passwd', '../x', '0:0', '999:1', junk(d + 1)]), command: pick(['rebuildIndex', 'workbench.action.terminal.new', junk(d + 1)]) }),
+      () => ({ type: pick(['search', 'resultAction', 'command', 'clear', 'drawing', 'ready', 'open', 'constructor', 'needThumbnails', 'imageQuery', 'imageQueryBytes', 'pickScope', 'filter']), resultIds: pick([['1:0'], ['/etc/passwd'], junk(d + 1)]), uri: pick(['file:///etc/passwd', 'file:///ws/../etc/x.png', 'https://x/y.png', junk(d + 1)]), mime: pick(['image/png', 'image/svg+xml', junk(d + 1)]), base64: pick(['iVBORw0KGgo=', 'AAAA', junk(d + 1)]), filter: pick([{ types: ['png'] }, { scopeId: 's1' }, junk(d + 1)]), preview: junk(d + 1), clear: junk(d + 1), requestId: junk(d + 1), strokes: junk(d + 1), action: pick(['open', 'copyPath', 'rm', junk(d + 1)]), resultId: pick(['1:0', '/etc/passwd', '../x', '0:0', '999:1', junk(d + 1)]), command: pick(['rebuildIndex', 'workbench.action.terminal.new', junk(d + 1)]) }),
       () => [junk(d + 1), junk(d + 1)],
       () => 'string message',
       () => ({ __proto__: { type: 'search' } }),

@@ -85,10 +85,12 @@ test('result keys: Enter opens, Alt+Enter to the side, Ctrl/Cmd+Enter inserts, E
 
 test('empty states: restricted, model failure with a fix, filters, min score', () => {
   const base = { resultsCount: 0, hasStrokes: false, hasImageQuery: false, searching: false };
-  assert.match(emptyStateText({ ...base, index: { state: 'restricted', indexed: 0 } })!, /^Restricted Mode/);
+  assert.match(emptyStateText({ ...base, index: { state: 'restricted', indexed: 0 } })!, /trust this workspace/);
+  // The reason is on the status line (formatStatus); the empty state gives the fix.
+  assert.equal(formatStatus({ type: 'indexStatus', state: 'error', indexed: 0, total: 0, message: 'Model failed to load: no such file' }).text, 'Error: Model failed to load: no such file');
   const failed = emptyStateText({ ...base, index: { state: 'error', indexed: 0, message: 'Model failed to load: no such file' } })!;
-  assert.match(failed, /^Model failed to load: no such file/);
   assert.match(failed, /Show Output/);
+  assert.match(failed, /executionProvider/);
   assert.match(failed, /Rebuild Index/);
   const ready = { state: 'ready' as const, indexed: 5 };
   assert.equal(emptyStateText({ ...base, hasStrokes: true, index: ready, filtered: true }), 'No results with the current filters');
