@@ -6,7 +6,7 @@
  */
 const t0 = performance.now();
 (async () => {
-  const [modelDir, indexFile, ppv, topkModel] = process.argv.slice(2);
+  const [modelDir, indexFile, ppv, topkModel, expected] = process.argv.slice(2);
   const { Embedder } = await import('../src/extension/core/embedder');
   const { FolderIndex } = await import('../src/extension/core/folderIndex');
   const { OrtTopK, jsTopK } = await import('../src/extension/core/topkEngine');
@@ -15,7 +15,8 @@ const t0 = performance.now();
   const engine = await OrtTopK.create(topkModel).catch(() => jsTopK);
   const t2 = performance.now();
   if (global.gc) global.gc();
-  const rss0 = process.memoryUsage().rss;
+  const mem0 = process.memoryUsage();
+  const rss0 = mem0.rss;
   const fi = new FolderIndex('/nonexistent-root', indexFile, emb, { preprocessVersion: Number(ppv), readOnly: true });
   const msg = await fi.load();
   if (msg) throw new Error(`index not loaded: ${msg}`);
@@ -23,13 +24,15 @@ const t0 = performance.now();
   const q = await emb.embedStrokes([[[0, 0], [50, 80], [100, 0]]]);
   const hits = await fi.search(q, 60, engine);
   const t4 = performance.now();
-  if (hits.length !== Math.min(60, fi.size) || fi.size < 1) throw new Error(`unexpected search result: ${hits.length} hits from ${fi.size} entries`);
+  if (hits.length !== Math.min(60, fi.size) || fi.size !== Number(expected)) throw new Error(`unexpected search result: ${hits.length} hits from ${fi.size} entries`);
   if (global.gc) global.gc();
-  const rss1 = process.memoryUsage().rss;
+  const mem1 = process.memoryUsage();
+  const rss1 = mem1.rss;
   const r = (x: number) => Math.round(x * 10) / 10;
   console.log(JSON.stringify({
     import_ms: r(t1 - t0), model_ms: r(t2 - t1), load_ms: r(t3 - t2), search_ms: r(t4 - t3), ready_ms: r(t4 - t0),
-    rss_extra_mb: r((rss1 - rss0) / 1e6), peak_rss_mb: r(process.resourceUsage().maxRSS / 1024),
+    rss_extra_mb: r((rss1 - rss0) / 1e6),
+    retained_js_mb: r((mem1.heapUsed + mem1.arrayBuffers - mem0.heapUsed - mem0.arrayBuffers) / 1e6), peak_rss_mb: r(process.resourceUsage().maxRSS / 1024),
   }));
   await emb.dispose();
 })().catch((e) => { console.error(e); process.exit(1); });

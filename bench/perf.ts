@@ -34,6 +34,8 @@ export interface PerfOptions {
   sizes: number[];
   icons: number;
   photos: number;
+  /** Entries in the on-disk index for the size/ready/RSS measures (100k; smaller in --quick, scaled linearly). */
+  readyEntries: number;
   log: (s: string) => void;
 }
 
@@ -115,7 +117,7 @@ export async function runPerf(o: PerfOptions): Promise<PerfResult> {
   const perfDir = path.join(o.data, 'perf');
   const iconsDir = path.join(perfDir, `icons-${o.icons}`);
   const photosDir = path.join(perfDir, `photos-${o.photos}`);
-  prepareIcons(o, iconsDir);
+  await prepareIcons(o, iconsDir);
   await preparePhotos(o, photosDir);
   const index_detail: PerfResult['index_detail'] = {};
   for (const [name, dir] of [['icons', iconsDir], ['photos', photosDir]] as const) {
@@ -132,24 +134,28 @@ export async function runPerf(o: PerfOptions): Promise<PerfResult> {
   }
 
   // ---------- index size and ready time with 100k ----------
-  const N = 100_000;
-  const idxFile = path.join(perfDir, `synthetic-100k-${emb.modelId}-${dim}.idx`);
+  const N = o.readyEntries;
+  const scale = 100_000 / N;
+  if (N !== 100_000) notes.push(`index size, ready time and RSS measured with ${N} entries; size and RSS scaled x${scale} to per-100k, ready time not scaled`);
+  const idxFile = path.join(perfDir, `synthetic-${N}-${emb.modelId}-${dim}.idx`);
   const names = realisticPaths(o.data, N, rnd);
   const vecs = new Float32Array(N * dim);
   const v = new Float32Array(dim);
   for (let i = 0; i < N; i++) { randomUnit(v, rnd); vecs.set(v, i * dim); }
   const entries: EntryMeta[] = names.map((p, i) => ({ path: p, size: 1000 + Math.floor(rnd() * 200000), mtimeMs: 1.7e12 + i * 1000.5, hash: crypto.createHash('sha1').update(p).digest('hex') }));
   await writeIndexFile(idxFile, { modelId: emb.modelId, preprocessVersion: PREPROCESS_VERSION, dim, entries, vectors: vecs, skipped: [] });
-  const index_mb_per_100k = round(fs.statSync(idxFile).size / 1e6, 1);
-  o.log(`  100k index on disk: ${index_mb_per_100k} MB (dim ${dim}, f16 vectors + JSON header)`);
+  const index_mb_per_100k = round((fs.statSync(idxFile).size / 1e6) * scale, 1);
+  o.log(`  index on disk: ${index_mb_per_100k} MB per 100k images (dim ${dim}, f16 vectors + JSON header; ${N} entries written)`);
   const readyRuns: Record<string, number>[] = [];
   for (let r = 0; r < (o.quick ? 1 : 3); r++) {
-    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'perf-ready.ts'), o.modelDir, idxFile, String(PREPROCESS_VERSION), topkModel], { encoding: 'utf8', cwd: path.resolve(__dirname, '..') });
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'perf-ready.ts'), o.modelDir, idxFile, String(PREPROCESS_VERSION), topkModel, String(N)], { encoding: 'utf8', cwd: path.resolve(__dirname, '..') });
     readyRuns.push(JSON.parse(out.trim().split('\n').pop()!));
   }
   const med = (k: string) => round(quantile(readyRuns.map((x) => x[k]), 0.5), 1);
   const ready_detail = Object.fromEntries(Object.keys(readyRuns[0]).map((k) => [k, med(k)]));
-  o.log(`  ready with 100k index: ${ready_detail.ready_ms} ms (import ${ready_detail.import_ms}, model ${ready_detail.model_ms}, load ${ready_detail.load_ms}, first search ${ready_detail.search_ms}); RSS +${ready_detail.rss_extra_mb} MB for the index, peak ${ready_detail.peak_rss_mb} MB`);
+  ready_detail.rss_extra_mb = round(ready_detail.rss_extra_mb * scale, 1);
+  ready_detail.retained_js_mb = round(ready_detail.retained_js_mb * scale, 1);
+  o.log(`  ready with ${N} entries: ${ready_detail.ready_ms} ms (import ${ready_detail.import_ms}, model ${ready_detail.model_ms}, load ${ready_detail.load_ms}, first search ${ready_detail.search_ms}); RSS +${ready_detail.rss_extra_mb} MB per 100k (JS heap + buffers retained: ${ready_detail.retained_js_mb} MB), peak ${ready_detail.peak_rss_mb} MB`);
   await emb.dispose();
   if (engine instanceof OrtTopK) await engine.dispose();
   return {
@@ -189,7 +195,7 @@ function quickDrawQueries(shared: string, n: number, seed: number): Stroke[][] {
 }
 
 /** A folder of icons as a repository holds them: SVGs from the gallery plus tuxpaint PNG sprites. */
-function prepareIcons(o: PerfOptions, dir: string): void {
+async function prepareIcons(o: PerfOptions, dir: string): Promise<void> {
   if (fs.existsSync(path.join(dir, '.done'))) return;
   const m: Manifest = JSON.parse(fs.readFileSync(path.join(o.data, 'gallery-manifest.json'), 'utf8'));
   const rnd = mulberry32(o.seed + 7);
@@ -197,7 +203,7 @@ function prepareIcons(o: PerfOptions, dir: string): void {
   const png = sample(m.items.filter((g) => g.file.endsWith('.png')), o.icons - svg.length, rnd);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  materialize(o.data, [...svg, ...png]);
+  await materialize(o.data, [...svg, ...png]);
   [...svg, ...png].forEach((g, i) => fs.copyFileSync(path.join(o.data, g.file), path.join(dir, `${String(i).padStart(5, '0')}-${path.basename(g.file)}`)));
   fs.writeFileSync(path.join(dir, '.done'), '');
 }

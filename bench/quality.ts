@@ -84,6 +84,7 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
   const encode = async (label: string, entries: Entry[]): Promise<Map<string, (Float32Array | null)[]>> => {
     const t0 = Date.now();
     const failedTensor = new Set<string>();
+    const ms = new Map<string, number>([['decode', 0], ...methods.map((m) => [m.name, 0] as [string, number])]);
     let done = 0, encoded = 0;
     const CH = 64;
     for (let i = 0; i < entries.length; i += CH) {
@@ -94,7 +95,9 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
         const tensors = new Map<string, Float32Array>();
         if (anyPixels) {
           const todo = [...new Set(methods.flatMap((m, k) => (m.pixelFree ? [] : need[k])))];
+          const td = performance.now();
           const ts = await mapLimit(todo, 4, (e) => e.tensor());
+          ms.set('decode', ms.get('decode')! + performance.now() - td);
           todo.forEach((e, k) => { if (ts[k]) tensors.set(e.key, ts[k]!); else failedTensor.add(e.key); });
         }
         for (let k = 0; k < methods.length; k++) {
@@ -107,7 +110,9 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
             for (const kind of ['sketch', 'image'] as Kind[]) {
               const sub = part.filter((e) => e.kind === kind);
               if (!sub.length) continue;
+              const te = performance.now();
               const out = await m.embed(kind, sub.map((e) => tensors.get(e.key) ?? new Float32Array(0)), sub.map((e) => e.key));
+              ms.set(m.name, ms.get(m.name)! + performance.now() - te);
               cache.put(sub.map((e, q) => ({ key: e.key, data: new Uint8Array(out[q].buffer, out[q].byteOffset, out[q].byteLength) })));
               encoded += sub.length;
             }
@@ -122,7 +127,7 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
       const cache = vec.get(m.name)!;
       out.set(m.name, entries.map((e) => { const b = cache.get(e.key); return b ? vectorOf(b) : null; }));
     }
-    if (encoded) o.log(`  ${label}: ${entries.length} inputs, ${encoded} new encodings in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (encoded) o.log(`  ${label}: ${entries.length} inputs, ${encoded} new encodings in ${((Date.now() - t0) / 1000).toFixed(1)} s (${[...ms].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')})`);
     return out;
   };
 
@@ -136,13 +141,14 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
   let gallery = manifest.items;
   if (o.quick) {
     const distractors = sample(manifest.items.filter((g) => g.role === 'distractor'), o.distractors, rnd);
-    gallery = [...manifest.items.filter((g) => g.role !== 'distractor' && (g.cls === null || clsSet.has(g.cls))), ...distractors];
+    const negatives = sample(manifest.items.filter((g) => g.role === 'negative'), Math.ceil(o.distractors / 2), rnd);
+    gallery = [...manifest.items.filter((g) => g.role === 'positive' && clsSet.has(g.cls!)), ...negatives, ...distractors];
   }
   const drawings = readQuickDraw(path.join(o.shared, 'data', 'quickdraw', 'quickdraw-simplified.ndjson.gz'), new Map(classes.map((c) => [normClass(c.quickdraw), c.cls])));
   const qdQueries: { cls: string; key: string; drawing: number[][][] }[] = [];
   for (const c of classes) qdQueries.push(...sample(drawings.get(c.cls) ?? [], o.qdPerClass, rnd).map((d) => ({ cls: c.cls, key: d.key, drawing: d.drawing })));
   o.log(`quickdraw-unseen-assets: ${classes.length} classes, ${qdQueries.length} queries, gallery ${gallery.length} (${gallery.filter((g) => g.role === 'positive' && (!o.quick || clsSet.has(g.cls!))).length} labelled)`);
-  const written = materialize(o.data, gallery);
+  const written = await materialize(o.data, gallery);
   if (written) o.log(`  wrote ${written} gallery files`);
   const gEnc = await encode('gallery', gallery.map((g) => fileEntry(g.id, g.file, 'image')));
   const qEnc = await encode('quickdraw queries', qdQueries.map((q) => ({

@@ -13,7 +13,7 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
   L.push(`- **Date:** ${r.date}`);
   L.push(`- **Command:** \`${r.command}\` (seed ${r.seed}, ${r.duration_s} s)`);
   L.push(`- **Commit:** ${r.commit}; model \`${r.model?.id}\` (dim ${r.model?.dim}) from \`${r.model?.dir}\``);
-  L.push(`- **Machine:** ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GiB, ${m.os}, Node ${m.node}, onnxruntime-node ${m.onnxruntime_node}; execution provider CPU; shared with concurrent training jobs`);
+  L.push(`- **Machine:** ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GiB, ${m.os}, Node ${m.node}, onnxruntime-node ${m.onnxruntime_node}; execution provider CPU; shared with concurrent training jobs (load average at start ${m.load_average_at_start?.join(', ') ?? '?'}), so absolute timings are noisy: compare the ratios measured within the run`);
   L.push(`- **GPU provider:** ${r.perf?.gpu ?? 'not measured'}`, '');
   if (r.bars) {
     L.push('## Model bars (zero-shot classes, mAP@all ratios)', '', '| bar | ratio | target | status | detail |', '|---|---|---|---|---|');
@@ -50,7 +50,7 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
     L.push('| measure | value |', '|---|---|');
     for (const [k, v] of Object.entries<Any>(p.index_detail)) L.push(`| indexing ${k} (FolderIndex.reconcile, end to end) | ${r.perf.index_images_per_s[k]} images/s (${v.images} images, avg ${v.avg_file_kb} KB, ${v.seconds} s, ${v.failed} failed) |`);
     L.push(`| index size on disk per 100k images | ${p.index_mb_per_100k} MB |`);
-    L.push(`| extra RSS for a loaded 100k index | ${p.rss_extra_mb_per_100k} MB |`);
+    L.push(`| extra RSS for a loaded 100k index | ${p.rss_extra_mb_per_100k} MB (of which JS heap + array buffers still referenced after GC: ${p.ready_detail.retained_js_mb} MB) |`);
     L.push(`| peak RSS (ready process, 100k index) | ${p.rss_mb} MB |`);
     L.push(`| ready with a 100k index on disk | ${p.ready_ms_100k} ms (import ${p.ready_detail.import_ms}, model ${p.ready_detail.model_ms}, index load ${p.ready_detail.load_ms}, first search ${p.ready_detail.search_ms}) |`);
     L.push('');

@@ -75,6 +75,7 @@ function machine(): Record<string, unknown> {
   return {
     cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memory_gb: Math.round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version, onnxruntime_node: ort, provider: 'cpu', gpu: 'none lent to this run',
+    load_average_at_start: os.loadavg().map((x) => Math.round(x * 10) / 10),
   };
 }
 
@@ -147,10 +148,10 @@ async function main(): Promise<void> {
     const methods: Method[] = [...students, await teacherMethod(a.teacher), hogMethod(), randomMethod(a.seed)];
     const q = await runQuality({
       data: a.data, shared: a.shared, quick: a.quick, seed: a.seed,
-      distractors: a.quick ? 120 : 20000,
-      qdPerClass: a.qdPerClass ?? (a.quick ? 4 : 50), qdClasses: a.quick ? 5 : undefined,
-      sketchyPerClass: a.quick ? 3 : 25, sketchyClasses: a.quick ? 4 : undefined, sketchyPhotosPerClass: a.quick ? 8 : undefined,
-      similarNames: a.quick ? 8 : 300, valClassesFile: a.valClasses, log,
+      distractors: a.quick ? 60 : 20000,
+      qdPerClass: a.qdPerClass ?? (a.quick ? 4 : 50), qdClasses: a.quick ? 4 : undefined,
+      sketchyPerClass: a.quick ? 3 : 25, sketchyClasses: a.quick ? 4 : undefined, sketchyPhotosPerClass: a.quick ? 6 : undefined,
+      similarNames: a.quick ? 6 : 300, valClassesFile: a.valClasses, log,
     }, methods);
     const byDataset: Record<string, Record<string, Summary>> = {};
     for (const [ds, r] of Object.entries(q.datasets)) byDataset[ds] = r.summary;
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
     const p = await runPerf({
       modelDir: a.models[0], data: a.data, shared: a.shared, quick: a.quick, seed: a.seed,
       sizes: a.sizes ?? (a.quick ? [1000, 10000] : [1000, 10000, 100000, 1000000]),
-      icons: a.quick ? 48 : 600, photos: a.quick ? 3 : 30, log,
+      icons: a.quick ? 32 : 600, photos: a.quick ? 2 : 30, readyEntries: a.quick ? 20_000 : 100_000, log,
     });
     result.perf = p;
     result.perf_targets = perfTargets(p);
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
     console.log(`  search engine: ${p.search_engine}; times in ms (p50 unless marked)`);
     console.log(`  ${pad('indexed', 10)} ${pad('total p50', 10)} ${pad('total p95', 10)} ${pad('encode', 8)} ${pad('search', 8)} ${pad('JS topK', 8)} ${pad('brute', 8)} shipped vs brute / vs JS`);
     for (const [n, q] of Object.entries(p.query_ms)) console.log(`  ${pad(n, 10)} ${pad(String(q.p50), 10)} ${pad(String(q.p95), 10)} ${pad(String(q.encode_p50), 8)} ${pad(String(q.search_p50), 8)} ${pad(String(q.js_topk_search_p50), 8)} ${pad(String(q.bruteforce_search_p50), 8)} ${q.search_speedup_vs_bruteforce}x / ${q.search_speedup_vs_js_topk}x`);
-    for (const [k, v] of Object.entries(result.perf_targets as ReturnType<typeof perfTargets>)) console.log(`  ${pad(k, 24)} ${pad(String(v.value), 10)} target ${pad(v.target, 12)} ${v.pass ? 'PASS' : 'FAIL'}`);
+    for (const [k, v] of Object.entries(result.perf_targets as ReturnType<typeof perfTargets>)) console.log(`  ${pad(k, 24)} ${pad(String(v.value), 10)} target ${pad(v.target, 12)} ${a.quick ? '(quick run: smaller sizes, indicative only)' : v.pass ? 'PASS' : 'FAIL'}`);
     console.log(`  GPU provider: ${p.gpu}`);
   }
   result.duration_s = Math.round((Date.now() - t0) / 1000);
