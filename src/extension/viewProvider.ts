@@ -55,6 +55,8 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   private scopeSeq = 0;
   private filter: SearchFilter = {};
   private lastImageQuery: ImageQuery | undefined;
+  /** The folder scope last chosen, re-sent when the webview is re-created (it forgets it when hidden). */
+  private currentScope: { scopeId: string; label: string } | undefined;
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
@@ -112,6 +114,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
       case 'ready':
         this.postConfig();
         this.postStatus();
+        if (this.currentScope) this.post({ type: 'scope', ...this.currentScope });
         return;
       case 'drawing':
         this.index.setDrawing(m.active);
@@ -266,6 +269,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   private async pickScope(clear: boolean): Promise<void> {
     if (clear) {
       this.filter = { ...this.filter, scopeId: undefined };
+      this.currentScope = undefined;
       this.post({ type: 'scope', scopeId: null, label: '' });
       return;
     }
@@ -289,12 +293,18 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     if (!picked) return;
     if (!picked.scope) {
       this.filter = { ...this.filter, scopeId: undefined };
+      this.currentScope = undefined;
       this.post({ type: 'scope', scopeId: null, label: '' });
       return;
     }
     const scopeId = `s${++this.scopeSeq}`;
-    if (this.scopes.size > 50) this.scopes.clear();
+    if (this.scopes.size > 50) {
+      const keep = this.currentScope && this.scopes.get(this.currentScope.scopeId);
+      this.scopes.clear();
+      if (keep && this.currentScope) this.scopes.set(this.currentScope.scopeId, keep);
+    }
     this.scopes.set(scopeId, picked.scope);
+    this.currentScope = { scopeId, label: picked.scope.label };
     this.post({ type: 'scope', scopeId, label: picked.scope.label });
   }
 

@@ -65,7 +65,8 @@ canvas.setAttribute('aria-label', t('Sketch pad: draw to search images, or paste
 const hint = document.createElement('div');
 hint.className = 'pad-hint';
 hint.setAttribute('aria-hidden', 'true');
-hint.textContent = t('Draw here, or drop an image');
+hint.textContent = t('Draw here, or paste an image');
+hint.title = t('You can also drop an image file here (hold Shift while dropping from the Explorer).');
 padWrap.append(canvas, hint);
 
 function toolButton(opts: { icon: IconName; label: string; testid?: string; toggle?: boolean }): HTMLElement {
@@ -118,7 +119,7 @@ const results = new ResultsView({
 
 // ---------------------------------------------------------------- filters (type chips, folder scope)
 
-const filters = new FilterState();
+const filters = new FilterState(saved.types);
 const filterBar = document.createElement('div');
 filterBar.className = 'filters';
 filterBar.setAttribute('role', 'group');
@@ -176,6 +177,7 @@ function refreshFilters(): void {
 
 function onFilterChanged(): void {
   refreshFilters();
+  persist();
   if (!pad.history.isEmpty) sendSearch();
   else if (imageQueryLabel !== null) post({ type: 'filter', filter: filters.toFilter() });
 }
@@ -222,7 +224,7 @@ eraserBtn.checked = saved.eraser;
 const debounce = new Debouncer(sendSearch, SEARCH_DEBOUNCE_MS);
 
 function persist(): void {
-  saveState(vscode, { history: pad.history, pen: pad.penWidth, eraser: pad.eraserOn, lastRequestId: tracker.lastId });
+  saveState(vscode, { history: pad.history, pen: pad.penWidth, eraser: pad.eraserOn, lastRequestId: tracker.lastId, types: filters.selectedTypes });
 }
 
 function setDisabled(el: HTMLElement, disabled: boolean): void {
@@ -362,11 +364,15 @@ window.addEventListener('message', (ev: MessageEvent) => {
       else if (minChanged && imageQueryLabel !== null) post({ type: 'filter', filter: filters.toFilter() });
       break;
     }
-    case 'scope':
+    case 'scope': {
+      const changed = filters.scopeId !== msg.scopeId;
       filters.setScope(msg.scopeId, msg.label);
-      onFilterChanged();
-      announce(msg.scopeId ? t('Folder scope: {0}', msg.label) : t('Searching all folders'));
+      if (changed) {
+        onFilterChanged();
+        announce(msg.scopeId ? t('Folder scope: {0}', msg.label) : t('Searching all folders'));
+      }
       break;
+    }
     case 'indexStatus':
       lastIndex = msg;
       status.setIndexStatus(msg);

@@ -1,4 +1,5 @@
 /** What survives hiding and re-showing the view, via vscode.getState()/setState(). */
+import { FILE_TYPES, type FileType } from '../shared/protocol';
 import { StrokeHistory, type HistoryJSON } from './history';
 
 export const PEN_WIDTHS = { thin: 2, medium: 4, thick: 8 } as const;
@@ -10,6 +11,8 @@ export interface PersistedState {
   pen: PenWidth;
   eraser: boolean;
   lastRequestId: number;
+  /** File-type chips that are on (optional: older states lack it). */
+  types?: FileType[];
 }
 
 export interface LoadedState {
@@ -17,10 +20,13 @@ export interface LoadedState {
   pen: PenWidth;
   eraser: boolean;
   lastRequestId: number;
+  types?: FileType[];
 }
 
 export function encodeState(s: LoadedState): PersistedState {
-  return { v: 1, history: s.history.toJSON(), pen: s.pen, eraser: s.eraser, lastRequestId: s.lastRequestId };
+  const e: PersistedState = { v: 1, history: s.history.toJSON(), pen: s.pen, eraser: s.eraser, lastRequestId: s.lastRequestId };
+  if (s.types?.length) e.types = [...s.types];
+  return e;
 }
 
 /** Untrusted persisted value -> usable state, with defaults for anything missing or invalid. */
@@ -35,6 +41,7 @@ export function decodeState(x: unknown): LoadedState {
     pen,
     eraser: ok && o.eraser === true,
     lastRequestId,
+    types: ok && Array.isArray(o.types) ? [...new Set(o.types.filter((x): x is FileType => (FILE_TYPES as readonly unknown[]).includes(x)))] : [],
   };
 }
 

@@ -41,3 +41,12 @@ test('a throwing getState does not break loading', () => {
   const s = loadState({ getState: () => { throw new Error('boom'); }, setState: () => {} });
   assert.equal(s.history.isEmpty, true);
 });
+
+test('file-type chips persist; unknown types are dropped', () => {
+  let stored: unknown;
+  const api = { getState: () => stored, setState: (s: unknown) => { stored = JSON.parse(JSON.stringify(s)); } };
+  saveState(api, { history: new StrokeHistory(), pen: 'thin', eraser: false, lastRequestId: 0, types: ['svg', 'png'] });
+  assert.deepEqual(loadState(api).types, ['svg', 'png']);
+  assert.deepEqual(decodeState({ v: 1, types: ['exe', 'gif', 'gif', 3] }).types, ['gif']);
+  assert.deepEqual(decodeState({ v: 1 }).types, []);
+});
