@@ -33,6 +33,22 @@ export function importStatement(name: string, rel: string, languageId: string | 
   return `import ${ident} from ${quoted};`;
 }
 
+const CSS_LANGS = new Set(['css', 'scss', 'less', 'sass', 'stylus', 'postcss']);
+const HTML_LANGS = new Set(['html', 'vue', 'svelte', 'astro', 'php', 'handlebars', 'razor', 'xml', 'javascriptreact', 'typescriptreact']);
+const CODE_LANGS = new Set(['javascript', 'typescript']);
+
+export function cssUrl(rel: string): string {
+  return `url("${encodeUrlPath(rel).replace(/"/g, '%22')}")`;
+}
+
+/** What Ctrl/Cmd+Enter inserts: the reference that suits the language of the document. */
+export function referenceFor(name: string, rel: string, languageId: string | undefined): string {
+  if (languageId && CSS_LANGS.has(languageId)) return cssUrl(rel);
+  if (languageId && HTML_LANGS.has(languageId)) return htmlImg(name, rel);
+  if (languageId && CODE_LANGS.has(languageId)) return importStatement(name, rel, languageId);
+  return markdownImageLink(name, rel);
+}
+
 async function insertAtCursor(text: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
@@ -67,6 +83,9 @@ export async function runResultAction(action: ResultAction, abs: string): Promis
       return;
     case 'insertHtmlImg':
       await insertAtCursor(htmlImg(name, relativeFromEditor(editor, abs)));
+      return;
+    case 'insertReference':
+      await insertAtCursor(referenceFor(name, relativeFromEditor(editor, abs), editor?.document.languageId));
       return;
     case 'insertImportPath':
       await insertAtCursor(importStatement(name, relativeFromEditor(editor, abs), editor?.document.languageId));

@@ -53,6 +53,8 @@ export type ResultAction =
   | 'insertMarkdownLink'
   | 'insertHtmlImg'
   | 'insertImportPath'
+  /** The reference that suits the active editor's language (Markdown link, <img>, url(), import…). */
+  | 'insertReference'
   | 'findSimilar';
 
 export interface ReadyMessage { type: 'ready' }
@@ -181,7 +183,7 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; error: string }
 
 const RESULT_ACTIONS: ReadonlySet<string> = new Set<ResultAction>([
   'open', 'openToSide', 'revealInExplorer', 'copyPath', 'copyRelativePath',
-  'insertMarkdownLink', 'insertHtmlImg', 'insertImportPath', 'findSimilar',
+  'insertMarkdownLink', 'insertHtmlImg', 'insertImportPath', 'insertReference', 'findSimilar',
 ]);
 const COMMANDS: ReadonlySet<string> = new Set(['rebuildIndex', 'showIndexStatus', 'searchWithImageFile', 'trustWorkspace', 'showOutput', 'openSettings']);
 const FILE_TYPE_SET: ReadonlySet<string> = new Set(FILE_TYPES);

@@ -134,7 +134,8 @@ type KeyLike = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 
 
 /**
  * What a key does on a focused result: Enter/Space open, Alt+Enter opens to the side,
- * Ctrl+Enter (Cmd+Enter on macOS) inserts a Markdown image link at the cursor, Escape clears.
+ * Ctrl+Enter (Cmd+Enter on macOS) inserts a reference at the cursor (a Markdown image link, an
+ * <img>, a CSS url() or an import, after the active editor's language), Escape clears.
  * These are handled (and preventDefault-ed) inside the webview's grid only; in VS Code's default
  * keymap Ctrl/Cmd+Enter is bound only with editor or other views focused, so nothing clashes.
  */
@@ -144,7 +145,7 @@ export function resultKeyAction(e: KeyLike, isMac: boolean): ResultAction | 'cle
   if (e.key === 'Escape' && !e.ctrlKey && !e.metaKey && !e.altKey && !e.shiftKey) return 'clear';
   if (e.key === 'Enter') {
     if (e.shiftKey || other) return null;
-    if (primary && !e.altKey) return 'insertMarkdownLink';
+    if (primary && !e.altKey) return 'insertReference';
     if (e.altKey && !primary) return 'openToSide';
     if (!primary && !e.altKey) return 'open';
     return null;

@@ -20,7 +20,8 @@ export const RESULT_MENU: MenuEntry[] = [
   { id: 'copyPath', label: t('Copy Path') },
   { id: 'copyRelativePath', label: t('Copy Relative Path') },
   { separator: true },
-  { id: 'insertMarkdownLink', label: t('Insert Markdown Image Link'), shortcut: 'Ctrl+Enter' },
+  { id: 'insertReference', label: t('Insert Reference at Cursor'), shortcut: 'Ctrl+Enter' },
+  { id: 'insertMarkdownLink', label: t('Insert Markdown Image Link') },
   { id: 'insertHtmlImg', label: t('Insert HTML <img>') },
   { id: 'insertImportPath', label: t('Insert import/require Path') },
   { separator: true },
@@ -82,7 +83,7 @@ export class ResultsView {
     this.list.dataset.testid = 'results';
     this.list.setAttribute('role', 'listbox');
     this.list.setAttribute('aria-label', t('Matching images'));
-    this.list.setAttribute('aria-description', t('Enter opens, Alt+Enter opens to the side, {0}+Enter inserts a Markdown image link, Shift+F10 shows more actions, Escape clears.', this.isMac ? 'Cmd' : 'Ctrl'));
+    this.list.setAttribute('aria-description', t('Enter opens, Alt+Enter opens to the side, {0}+Enter inserts a reference at the cursor, Shift+F10 shows more actions, Escape clears.', this.isMac ? 'Cmd' : 'Ctrl'));
     this.list.dataset.grid = 'medium';
     this.list.dataset.scores = 'onHover';
     this.list.addEventListener('keydown', this.onKey);
@@ -425,7 +426,7 @@ export class ResultsView {
       e.preventDefault();
       e.stopPropagation();
       this.onAction(action, it.result.resultId);
-      if (action === 'insertMarkdownLink') this.announce(t('Inserted a link to {0}', it.result.name));
+      if (action === 'insertReference') this.announce(t('Inserted a reference to {0}', it.result.name));
       return;
     }
     const j = moveInGrid(i, e.key, this.items.length, this.columns());

@@ -73,8 +73,8 @@ test('result keys: Enter opens, Alt+Enter to the side, Ctrl/Cmd+Enter inserts, E
   assert.equal(resultKeyAction(k('Enter'), false), 'open');
   assert.equal(resultKeyAction(k(' '), false), 'open');
   assert.equal(resultKeyAction(k('Enter', { altKey: true }), false), 'openToSide');
-  assert.equal(resultKeyAction(k('Enter', { ctrlKey: true }), false), 'insertMarkdownLink');
-  assert.equal(resultKeyAction(k('Enter', { metaKey: true }), true), 'insertMarkdownLink');
+  assert.equal(resultKeyAction(k('Enter', { ctrlKey: true }), false), 'insertReference');
+  assert.equal(resultKeyAction(k('Enter', { metaKey: true }), true), 'insertReference');
   assert.equal(resultKeyAction(k('Enter', { ctrlKey: true }), true), null, 'Ctrl+Enter on macOS is not ours');
   assert.equal(resultKeyAction(k('Enter', { shiftKey: true }), false), null);
   assert.equal(resultKeyAction(k('Enter', { ctrlKey: true, altKey: true }), false), null);
