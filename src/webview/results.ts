@@ -128,6 +128,7 @@ export class ResultsView {
   private wantThumb(it: Item): void {
     this.observer?.unobserve(it.el);
     if (it.requested || it.thumbUri) return;
+    if (this.list.dataset.grid === 'large' && it.previewUri) { this.fillThumb(it, it.previewUri); return; }
     it.requested = true;
     this.pendingThumbs.add(it.result.resultId);
     if (this.thumbTimer === undefined) {
@@ -135,7 +136,9 @@ export class ResultsView {
         this.thumbTimer = undefined;
         const ids = [...this.pendingThumbs];
         this.pendingThumbs.clear();
-        for (let i = 0; i < ids.length; i += 100) this.cb.onNeedThumbnails(ids.slice(i, i + 100), false);
+        // Large cells would blur the 96 px thumbnails: ask for the preview size instead.
+        const big = this.list.dataset.grid === 'large';
+        for (let i = 0; i < ids.length; i += 100) this.cb.onNeedThumbnails(ids.slice(i, i + 100), big);
       }, 30);
     }
   }
@@ -195,6 +198,7 @@ export class ResultsView {
     if (!item) return;
     if (preview) {
       item.previewUri = uri;
+      if (!item.thumbUri || this.list.dataset.grid === 'large') this.fillThumb(item, uri);
       if (this.previewItem === item) this.renderPreview(item);
     } else {
       this.fillThumb(item, uri);
