@@ -57,6 +57,8 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   private lastImageQuery: ImageQuery | undefined;
   /** The folder scope last chosen, re-sent when the webview is re-created (it forgets it when hidden). */
   private currentScope: { scopeId: string; label: string } | undefined;
+  /** The last host-pushed results, re-sent on `ready`: a webview that was just created may miss them. */
+  private lastPushed: ToWebviewMessage | undefined;
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
@@ -115,6 +117,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
         this.postConfig();
         this.postStatus();
         if (this.currentScope) this.post({ type: 'scope', ...this.currentScope });
+        if (this.lastPushed && this.lastImageQuery) this.post(this.lastPushed);
         return;
       case 'drawing':
         this.index.setDrawing(m.active);
@@ -122,11 +125,13 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
       case 'clear':
         this.results.clear();
         this.lastImageQuery = undefined;
+        this.lastPushed = undefined;
         return;
       case 'search': {
         const t0 = performance.now();
         this.filter = m.filter ?? {};
         this.lastImageQuery = undefined;
+        this.lastPushed = undefined;
         const strokes = padStrokesToPoints(m.strokes);
         if (strokes.every((s) => s.length === 0)) {
           this.post({ type: 'searchResponse', requestId: m.requestId, results: [], elapsedMs: 0 });
@@ -256,7 +261,8 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   /** Push results of an image query. */
   showImageResults(label: string, hits: RankedHit[], elapsedMs: number): void {
     const results = this.toResults(hits);
-    this.post({ type: 'results', query: { kind: 'image', label }, results, elapsedMs });
+    this.lastPushed = { type: 'results', query: { kind: 'image', label }, results, elapsedMs };
+    this.post(this.lastPushed);
   }
 
   private searchFiltered(q: Float32Array, k: number, filter: SearchFilter, excludeAbs?: string): Promise<RankedHit[]> {

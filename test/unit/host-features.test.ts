@@ -109,6 +109,11 @@ test('filters, scope, lazy thumbnails and image queries', async () => {
   assert.deepEqual((res.query as { label: string }).label, 'Similar to cat.png');
   assert.ok(!res.results.some((r: { name: string }) => r.name === 'cat.png'), 'the query image itself is not a result');
 
+  // A re-created webview (ready) gets the pushed results again.
+  const before = posted.length;
+  await provider.onMessage({ type: 'ready' });
+  assert.ok(posted.slice(before).some((m) => m.type === 'results'), 'results re-sent on ready');
+
   // A filter change re-runs the image query.
   await provider.onMessage({ type: 'filter', filter: { types: ['jpg'] } });
   assert.deepEqual(last('results').results.map((r: { name: string }) => r.name), ['sea.jpg']);
