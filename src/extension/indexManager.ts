@@ -11,6 +11,7 @@ import { readSettings } from './config';
 import { FolderIndex, SearchHit } from './core/folderIndex';
 import { jsTopK, OrtTopK, TopKEngine } from './core/topkEngine';
 import { acquireWriterLock } from './core/writerLock';
+import { ANN_DEFAULT_THRESHOLD, openAnn, removeAnnFiles } from './core/annIndex';
 import { PREPROCESS_VERSION, Stroke } from './core/preprocess';
 import { CrashIsolatingFileEncoder, EncoderWorkerClient } from './core/workerClient';
 import type { IndexState } from '../shared/protocol';
@@ -133,6 +134,9 @@ export class IndexManager implements vscode.Disposable {
       });
       const note = await index.load();
       if (note) { this.log(`[${wf.name}] ${note}`); void vscode.window.showInformationMessage(`Sketch Search: ${note}`); }
+      if (index.size >= this.annThreshold()) {
+        index.attachAnn(await openAnn(`${store}.hnsw`, this.worker.modelId, this.worker.dim).catch(() => undefined));
+      }
       this.folders.set(wf.uri.toString(), { wf, index });
     }
     this.setStatus({});
@@ -148,11 +152,39 @@ export class IndexManager implements vscode.Disposable {
         this.setStatus({ state: 'indexing', done: 0, total: 0, message: `Scanning ${wf.name}…` });
         const res = await index.reconcile((p) => this.setStatus({ state: 'indexing', done: p.done, total: p.total, message: undefined }), token);
         this.log(`[${wf.name}] reconciled: ${index.size} images (+${res.added} -${res.removed}, ${res.failed} skipped)`);
+        if (!token.cancelled) await this.refreshAnn(wf, index);
       }
       this.setStatus(token.cancelled
         ? { state: 'paused', message: 'Indexing cancelled. Run "Sketch Search: Rebuild Index" to resume.' }
         : { state: 'ready', message: undefined, done: 0, total: 0 });
     });
+  }
+
+  /** Folders above this many images search an HNSW snapshot plus an exact delta (docs/INDEX.md). */
+  private annThreshold(): number {
+    const v = vscode.workspace.getConfiguration('sketchSearch').get<number>('approximateSearchThreshold');
+    return typeof v === 'number' && v >= 1000 ? v : ANN_DEFAULT_THRESHOLD;
+  }
+
+  /** (Re)build the approximate-search snapshot of a large folder when it covers too little. */
+  private async refreshAnn(wf: vscode.WorkspaceFolder, index: FolderIndex): Promise<void> {
+    const file = `${index.storeFile}.hnsw`;
+    if (index.size < this.annThreshold()) {
+      if (index.hasAnn) { index.attachAnn(undefined); await removeAnnFiles(file); }
+      return;
+    }
+    if (index.hasAnn && index.annStaleness() < 0.05) return;
+    const t0 = Date.now();
+    this.setStatus({ state: 'indexing', message: `Building the fast search index for ${wf.name}…` });
+    try {
+      const src = index.annSource();
+      await this.worker.buildAnn(src.vectors.slice(0, src.count * index.dim), src.count, { modelId: this.worker.modelId, dim: index.dim, paths: src.paths, hashes: src.hashes }, file);
+      index.attachAnn(await openAnn(file, this.worker.modelId, index.dim));
+      this.log(`[${wf.name}] approximate search snapshot of ${src.count} images built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (e) {
+      index.attachAnn(undefined);
+      this.log(`[${wf.name}] approximate search unavailable (${(e as Error).message}); using exact search`);
+    }
   }
 
   private enqueue(job: () => Promise<void>): void {

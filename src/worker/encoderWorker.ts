@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
+import { buildAnnFiles } from '../extension/core/annIndex';
 import { Embedder } from '../extension/core/embedder';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
@@ -35,6 +36,9 @@ async function handle(req: WorkerRequest): Promise<WorkerResponse> {
       const r = await embedder.embedQueryFile(req.path, req.limits);
       return { id: req.id, ok: true, vector: r.vector, as: r.as };
     }
+    case 'buildAnn':
+      await buildAnnFiles(req.vectors, req.count, req.meta, req.file);
+      return { id: req.id, ok: true };
     case 'thumbnail': {
       await fs.promises.mkdir(path.dirname(req.dest), { recursive: true });
       const tmp = `${req.dest}.${process.pid}.tmp`;

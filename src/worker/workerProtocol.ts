@@ -1,4 +1,5 @@
 /** Messages between the extension host and the encoder worker process (IPC, 'advanced' serialization). */
+import type { AnnMeta } from '../extension/core/annIndex';
 import type { ProviderSetting } from '../extension/core/encoder';
 import type { EmbedResult, ImageLimits } from '../extension/core/embedder';
 import type { Stroke } from '../extension/core/preprocess';
@@ -8,6 +9,7 @@ export type WorkerRequest =
   | { id: number; op: 'embedFiles'; paths: string[]; limits: ImageLimits; as: 'image' | 'sketch' }
   | { id: number; op: 'embedStrokes'; strokes: Stroke[] }
   | { id: number; op: 'embedQueryFile'; path: string; limits: ImageLimits }
+  | { id: number; op: 'buildAnn'; vectors: Float32Array; count: number; meta: AnnMeta; file: string }
   | { id: number; op: 'thumbnail'; src: string; dest: string; size: number; limits: ImageLimits };
 
 export type WorkerResponse =

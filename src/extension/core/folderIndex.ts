@@ -9,6 +9,7 @@ import * as path from 'path';
 import { decodeHalf, encodeHalf } from './float16';
 import { EntryMeta, IndexLoadError, readIndexFile, SkippedFile, writeIndexFile } from './indexStore';
 import { ScannedFile, scanFolder, ScanOptions } from './scan';
+import type { AnnSearcher } from './annIndex';
 import { jsTopK, TopKEngine } from './topkEngine';
 import { Hit, VectorMatrix } from './vectorIndex';
 import type { EmbedResult } from './embedder';
@@ -49,6 +50,9 @@ export class FolderIndex {
   private sizes = new Map<number, number>();
   /** Files that reused the vector of an identical file instead of being encoded. */
   dedupedCount = 0;
+  /** Approximate search snapshot (large folders only) and the paths put since it was taken. */
+  private ann: AnnSearcher | undefined;
+  private annDelta = new Set<string>();
   private lastSave = Date.now();
   private journalStarted = false;
 
@@ -62,6 +66,7 @@ export class FolderIndex {
   }
 
   get size(): number { return this.entries.length; }
+  get dim(): number { return this.vectors.dim; }
   get skippedFiles(): SkippedFile[] { return [...this.skipped].map(([p, reason]) => ({ path: p, reason })); }
   listEntries(): readonly EntryMeta[] { return this.entries; }
   vectorOf(rel: string): Float32Array | undefined {
@@ -253,11 +258,62 @@ export class FolderIndex {
   }
 
   async search(q: Float32Array, k: number, engine: TopKEngine = jsTopK): Promise<SearchHit[]> {
-    const hits = await engine.topK(this.vectors.raw(), this.vectors.count, this.vectors.dim, q, k);
+    const hits = this.ann ? this.annSearch(this.ann, q, k) : await engine.topK(this.vectors.raw(), this.vectors.count, this.vectors.dim, q, k);
     return hits.map((h: Hit) => {
       const e = this.entries[h.row];
       return { path: e.path, abs: path.join(this.root, e.path), score: h.score };
     });
+  }
+
+  /** Use an approximate-search snapshot (or none). Entries that differ from it are scored exactly. */
+  attachAnn(ann: AnnSearcher | undefined): void {
+    this.ann = ann;
+    this.annDelta.clear();
+    if (!ann) return;
+    const keyOf = new Map(ann.meta.paths.map((p, i) => [p, i]));
+    for (const e of this.entries) {
+      const key = keyOf.get(e.path);
+      if (key === undefined || ann.meta.hashes[key] !== e.hash) this.annDelta.add(e.path);
+    }
+  }
+
+  get hasAnn(): boolean { return this.ann !== undefined; }
+
+  /** Share of the index the snapshot does not cover (changed since, or gone): rebuild when large. */
+  annStaleness(): number {
+    if (!this.ann) return 1;
+    const gone = Math.max(0, this.ann.meta.paths.length - (this.size - this.annDelta.size));
+    return (this.annDelta.size + gone) / Math.max(1, this.size);
+  }
+
+  /** The data a snapshot is built from. */
+  annSource(): { vectors: Float32Array; count: number; paths: string[]; hashes: string[] } {
+    return { vectors: this.vectors.raw(), count: this.size, paths: this.entries.map((e) => e.path), hashes: this.entries.map((e) => e.hash) };
+  }
+
+  private annSearch(ann: AnnSearcher, q: Float32Array, k: number): Hit[] {
+    const dim = this.vectors.dim;
+    const score = (row: number) => {
+      const v = this.vectors.get(row);
+      let s = 0;
+      for (let j = 0; j < dim; j++) s += v[j] * q[j];
+      return s;
+    };
+    const seen = new Set<number>();
+    const hits: Hit[] = [];
+    for (const key of ann.search(q, Math.max(2 * k, k + 50))) {
+      const p = ann.meta.paths[key];
+      const row = p === undefined ? undefined : this.rowOf.get(p);
+      if (row === undefined || this.annDelta.has(p) || seen.has(row)) continue;
+      seen.add(row);
+      hits.push({ row, score: score(row) });
+    }
+    for (const p of this.annDelta) {
+      const row = this.rowOf.get(p);
+      if (row !== undefined && !seen.has(row)) { seen.add(row); hits.push({ row, score: score(row) }); }
+    }
+    hits.sort((a, b) => b.score - a.score || a.row - b.row);
+    return hits.slice(0, k);
   }
 
   relOf(abs: string): string | undefined {
@@ -335,6 +391,7 @@ export class FolderIndex {
   }
 
   private put(e: EntryMeta, v: Float32Array): void {
+    if (this.ann) this.annDelta.add(e.path);
     this.sizes.set(e.size, (this.sizes.get(e.size) ?? 0) + 1);
     const old = this.rowOf.get(e.path);
     if (old !== undefined) this.unsize(this.entries[old].size);
@@ -362,6 +419,7 @@ export class FolderIndex {
     this.unsize(this.entries[r].size);
     const moved = this.vectors.swapRemove(r);
     this.rowOf.delete(rel);
+    this.annDelta.delete(rel);
     if (moved >= 0) {
       const e = this.entries[moved];
       this.entries[r] = e;

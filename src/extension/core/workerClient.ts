@@ -4,6 +4,7 @@
  * worker (after init is replayed). No vscode import: the CLI could use it too.
  */
 import { ChildProcess, fork } from 'child_process';
+import type { AnnMeta } from './annIndex';
 import type { EmbedResult, ImageLimits } from './embedder';
 import type { ProviderSetting } from './encoder';
 import type { Stroke } from './preprocess';
@@ -115,6 +116,11 @@ export class EncoderWorkerClient {
     const r = await this.send({ op: 'embedQueryFile', path: file, limits });
     if (!r.vector) throw new Error('encoder returned no vector');
     return { vector: r.vector, as: r.as ?? 'image' };
+  }
+
+  /** Build an approximate-search snapshot file in the worker (native code, minutes for millions). */
+  async buildAnn(vectors: Float32Array, count: number, meta: AnnMeta, file: string): Promise<void> {
+    await this.send({ op: 'buildAnn', vectors, count, meta, file });
   }
 
   async thumbnail(src: string, dest: string, size: number, limits: ImageLimits = {}): Promise<void> {
