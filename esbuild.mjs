@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-const external = ['vscode', 'onnxruntime-node', 'sharp'];
+const external = ['vscode', 'onnxruntime-node', 'sharp', 'usearch'];
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info' };
 
 const builds = [
