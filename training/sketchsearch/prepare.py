@@ -66,11 +66,12 @@ def match_label(name, class_runs):
     return best[0] if best else None
 
 
-def svg_doc(body, w, h, left=0, top=0, outline_px=None):
+def svg_doc(body, w, h, left=0, top=0, outline_px=None, fill='none'):
+    """fill='none': every shape edge (hidden lines too); fill='#fff': only visible edges (occlusion)."""
     style = ''
     if outline_px is not None:
         sw = outline_px * max(w, h) / 112.0
-        style = (f'<style>*{{fill:none !important;stroke:#000 !important;stroke-width:{sw:.4f}px !important;'
+        style = (f'<style>*{{fill:{fill} !important;stroke:#000 !important;stroke-width:{sw:.4f}px !important;'
                  f'stroke-linejoin:round !important;stroke-linecap:round !important}}</style>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="{left} {top} {w} {h}" width="{w}" height="{h}">'
             f'{style}{body}</svg>')
@@ -176,6 +177,9 @@ def main(argv=None):
                 a['outline'] = os.path.join(d, a['name'] + '.outline.svg')
                 with open(a['outline'], 'w') as f:
                     f.write(svg_doc(ic['body'], w, h, l, t, outline_px=3.0))
+                a['outline_w'] = os.path.join(d, a['name'] + '.outline-w.svg')
+                with open(a['outline_w'], 'w') as f:
+                    f.write(svg_doc(ic['body'], w, h, l, t, outline_px=3.0, fill='#fff'))
     n_lab = sum(a['label'] is not None for a in assets)
     print(f'assets: {len(assets)} training ({n_lab} labelled with a seen class), '
           f'{len(eval_assets)} unseen-class eval assets in {len({a["cls"] for a in eval_assets})} classes', flush=True)
@@ -193,6 +197,7 @@ def main(argv=None):
     # ---------------- Decode through the extension's decoder ----------------
     lists = {'photos': [p['path'] for p in photos], 'sketches': [s['path'] for s in sketches],
              'assets': [a['path'] for a in assets], 'outlines': [a['outline'] for a in assets],
+             'outlines_w': [a['outline_w'] for a in assets],
              'eval_assets': [a['path'] for a in eval_assets]}
     for k, v in lists.items():
         lf = os.path.join(work, 'lists', k + '.txt')

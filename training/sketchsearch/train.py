@@ -72,8 +72,8 @@ def mean_ap(q, g, ql, gl):
 class SketchStream(torch.utils.data.IterableDataset):
     """Yields sketch batches: QuickDraw (stroke aug + exact rasteriser), Sketchy sketches, asset outlines."""
 
-    def __init__(self, work, seed, n_qd, n_sk, n_ol, qd_label, sk_idx, ol_idx):
-        self.work, self.seed = work, seed
+    def __init__(self, work, seed, n_qd, n_sk, n_ol, qd_label, sk_idx, ol_idx, use_outlines_w=True):
+        self.work, self.seed, self.use_outlines_w = work, seed, use_outlines_w
         self.n_qd, self.n_sk, self.n_ol = n_qd, n_sk, n_ol
         self.qd_label, self.sk_idx, self.ol_idx = qd_label, sk_idx, ol_idx
 
@@ -85,6 +85,8 @@ class SketchStream(torch.utils.data.IterableDataset):
             qd = json.load(f)
         sketches = load_u8(os.path.join(self.work, 'sketches.u8'))
         outlines = load_u8(os.path.join(self.work, 'outlines.u8'))
+        ow = os.path.join(self.work, 'outlines_w.u8')
+        outlines_w = load_u8(ow) if self.use_outlines_w and os.path.exists(ow) else None
         while True:
             qi = rng.randint(0, len(qd), self.n_qd)
             ink = np.stack([rasterize_strokes(augment.augment_strokes([np.stack(st[:2], 1) for st in qd[i][1]], rng)) for i in qi])
@@ -92,7 +94,11 @@ class SketchStream(torch.utils.data.IterableDataset):
             si = rng.choice(self.sk_idx, self.n_sk)
             xs = augment.random_affine(u8_to_tensor(sketches[si]), rng, scale=(0.8, 1.05))
             oi = rng.choice(self.ol_idx, self.n_ol)
-            xo = augment.random_affine(u8_to_tensor(outlines[oi]), rng, scale=(0.75, 0.95))
+            xo = outlines[oi]
+            if outlines_w is not None:  # half visible-edge outlines (white fill), half all-edge outlines
+                w_ = rng.rand(len(oi)) < 0.5
+                xo = np.where(w_[:, None, None, None], outlines_w[oi], xo)
+            xo = augment.random_affine(u8_to_tensor(xo), rng, scale=(0.75, 0.95))
             yield (torch.cat([xq, xs, xo]).contiguous(), torch.from_numpy(np.asarray([self.qd_label[qd[i][0]] for i in qi])),
                    torch.from_numpy(si), torch.from_numpy(oi))
 
@@ -137,6 +143,8 @@ def main(argv=None):
     ap.add_argument('--eval-every', type=int, default=200)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--name', default='student-v1')
+    ap.add_argument('--freeze-stem', type=int, default=0, help='leading sketch-backbone modules kept frozen (no backward)')
+    ap.add_argument('--no-outlines-w', action='store_true', help='only all-edge outlines (v1 behaviour)')
     args = ap.parse_args(argv)
     t_start = time.time()
     seed_all(args.seed)
@@ -147,6 +155,8 @@ def main(argv=None):
     # ---------------- images: frozen ImageNet MobileNetV1 trunk, features precomputed (+ flips) ----
     photos, assets = meta['photos'], meta['assets']
     bad_assets = failed(os.path.join(work, 'assets.u8')) | failed(os.path.join(work, 'outlines.u8'))
+    if not args.no_outlines_w and os.path.exists(os.path.join(work, 'outlines_w.u8')):
+        bad_assets |= failed(os.path.join(work, 'outlines_w.u8'))
     img_branch = Branch(args.image_width, args.dim)
     img_branch.backbone.load_tflite_torchscript(os.path.join(args.teacher_dir, INIT[args.image_width]))
     img_branch.backbone.eval()
@@ -212,13 +222,21 @@ def main(argv=None):
     sk_branch.backbone.load_tflite_torchscript(os.path.join(args.teacher_dir, INIT[args.sketch_width]))
     init_w = [c.weight.detach().clone() for c in sk_branch.backbone.convs()]
     sk_branch = sk_branch.to(memory_format=torch.channels_last)
+    stem = sk_branch.backbone.features[:args.freeze_stem]
+    for p in stem.parameters():
+        p.requires_grad_(False)
+
+    def sketch_forward(x):
+        with torch.no_grad():
+            h = stem(x)
+        return F.normalize(sk_branch.head(sk_branch.backbone.features[args.freeze_stem:](h).mean(dim=(2, 3))), dim=1)
     protos = nn.Parameter(F.normalize(torch.randn(len(classes), args.dim), dim=1))
     proj_t = nn.Linear(tea.shape[1], args.dim, bias=False)
-    params = list(sk_branch.parameters()) + list(img_branch.head.parameters()) + [protos] + list(proj_t.parameters())
+    params = [p for p in sk_branch.parameters() if p.requires_grad] + list(img_branch.head.parameters()) + [protos] + list(proj_t.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
     scale_cls = 16.0
 
-    stream = SketchStream(work, args.seed, args.n_qd, args.n_sk, args.n_ol, qd_label, sk_idx, ol_idx)
+    stream = SketchStream(work, args.seed, args.n_qd, args.n_sk, args.n_ol, qd_label, sk_idx, ol_idx, not args.no_outlines_w)
     loader = iter(torch.utils.data.DataLoader(stream, batch_size=None, num_workers=1, prefetch_factor=4))
     rng = np.random.RandomState(args.seed + 1)
 
@@ -281,7 +299,7 @@ def main(argv=None):
         e_img = F.normalize(img_branch.head(f_img), dim=1)
         t_img = tea[torch.from_numpy(ib)]
         lab_img = torch.from_numpy(img_label[ib])
-        e_sk = sk_branch(xs.contiguous(memory_format=torch.channels_last))
+        e_sk = sketch_forward(xs.contiguous(memory_format=torch.channels_last))
         lab_sk = torch.cat([yq, torch.from_numpy(sk_label[si]), torch.from_numpy(img_label[n_ph + oi])])
         losses = {}
         # semantic classification (shared prototypes)
