@@ -63,6 +63,11 @@ cp .vscodeignore "$IGNORE_FILE"
     d="${d%/}"
     [ "$d" = "$ORT_BIN/$OS/$ARCH" ] || echo "$d/**"
   done
+  # node-gyp-build prebuilds (usearch, ...): prebuilds/<platform>-<arch>[+<arch>...]/
+  while IFS= read -r d; do
+    n="$(basename "$d")"; plat="${n%%-*}"; archs="+${n#*-}+"
+    if [ "$plat" != "$OS" ] || [[ "$archs" != *"+$ARCH+"* ]]; then echo "$d/**"; fi
+  done < <(find node_modules -type d -path '*/prebuilds/*' -prune -print | grep -E '/prebuilds/[^/]+$')
   for d in node_modules/@img/*/; do
     d="${d%/}"; n="$(basename "$d")"
     case "$n" in
@@ -107,9 +112,20 @@ need '^extension/models/[^/]+\.onnx$'
 need "^extension/node_modules/onnxruntime-node/bin/napi-v6/$OS/$ARCH/onnxruntime_binding\.node$"
 need "^extension/node_modules/@img/sharp-$OS-$ARCH/"
 need '^extension/node_modules/sharp/package\.json$'
+[ -f package.nls.json ] && need '^extension/package\.nls\.json$'
+[ -f l10n/bundle.l10n.json ] && need '^extension/l10n/bundle\.l10n\.json$'
 if grep -E '^extension/(src|test|training|bench|scripts|\.e2e)/|\.map$' <<<"$LIST" | head -3 | grep -q .; then
   die "VSIX contains files it should not: $(grep -E '^extension/(src|test|training|bench|scripts|\.e2e)/|\.map$' <<<"$LIST" | head -5 | tr '\n' ' ')"
 fi
+# Every production dependency with node-gyp-build prebuilds must have one for the target.
+for pkg in $(node -p 'Object.keys(require("./package.json").dependencies || {}).join(" ")'); do
+  [ -d "node_modules/$pkg/prebuilds" ] || continue
+  if grep -qE "^extension/node_modules/$pkg/prebuilds/$OS-[^/]*/.+\.node$" <<<"$LIST"; then continue; fi
+  if ls -d "node_modules/$pkg/prebuilds/$OS-"* 2>/dev/null | grep -qE "[-+]$ARCH(\+|$)"; then
+    die "$pkg: the prebuilt binary for $TARGET is in node_modules but not in the VSIX"
+  fi
+  log "WARNING: $pkg ships no prebuilt binary for $TARGET ($(ls "node_modules/$pkg/prebuilds" | tr '\n' ' ')): it will not load there"
+done
 FOREIGN="$(grep -E 'onnxruntime-node/bin/napi-v6/' <<<"$LIST" | grep -v "/napi-v6/$OS/$ARCH/" || true)"
 [ -z "$FOREIGN" ] || die "VSIX contains other platforms' onnxruntime binaries: $FOREIGN"
 log "$(basename "$OUT"): $SIZE_MB MB, $(wc -l <<<"$LIST") files"

@@ -5,7 +5,7 @@
  *
  *   node --import tsx --test test/e2e/*.test.ts
  *
- * Env: SKETCH_SEARCH_VSIX (VSIX to test), E2E_TOP_K (rank within which the target must appear, 5),
+ * Env: SKETCH_SEARCH_VSIX (VSIX to test), E2E_TOP_K (rank within which the target must appear, 3),
  *      E2E_KEEP=1 (keep the temp workspace and code-server state), E2E_HEADFUL=1 is not supported (headless CI).
  */
 import assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ import {
 // Plain ESM helper shared with scripts/demo.sh.
 import { E2E_SET, makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
 
-const TOP_K = Number(process.env.E2E_TOP_K ?? 5);
+const TOP_K = Number(process.env.E2E_TOP_K ?? 3);
 
 /** The query drawing and the file it must retrieve (checked with scripts/check-e2e-drawings.ts). */
 const QUERY: Drawing = DRAWINGS[process.env.E2E_QUERY ?? 'star'];
@@ -198,6 +198,17 @@ describe('Sketch Search in VS Code (code-server + Chromium)', { timeout: 900_000
       return !names.includes(copyName) ? names : (await sleep(1500), undefined);
     }, 90_000, 0);
     console.log(`# deleted image gone after ${Date.now() - t1} ms`);
+  });
+
+  e2e('each query drawing finds its image (drawn with the mouse, pad cleared in between)', async () => {
+    const misses: string[] = [];
+    for (const d of Object.values(DRAWINGS)) {
+      const names = await search(d.strokes);
+      const rank = names.indexOf(d.target) + 1;
+      console.log(`# ${d.name.padEnd(18)} -> ${d.target.padEnd(13)} rank ${rank || '-'}   (${names.slice(0, 4).join(', ')})`);
+      if (!rank || rank > TOP_K) misses.push(`${d.name}: ${d.target} at rank ${rank || '-'} (${names.slice(0, 5).join(', ')})`);
+    }
+    assert.deepEqual(misses, [], `targets outside the top ${TOP_K}`);
   });
 
   e2e('dark theme: the pad and results follow the theme', async () => {
