@@ -29,6 +29,10 @@ code_server_install() {
   rm -rf "$CS_HOME"
   mkdir -p "$CS_HOME"
   cp "$CS_SPEC/package.json" "$CS_SPEC/package-lock.json" "$CS_HOME/"
+  # Under `npm test` the parent npm's environment (npm_config_user_agent naming Node 20,
+  # npm_node_execpath, ...) would leak into the nested npm and fail code-server's Node check.
+  local v
+  for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
   # 1) fetch everything without running scripts (npm runs on the current Node here) ...
   (cd "$CS_HOME" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   # 2) ... then run the install scripts under Node 24, building native modules against its headers.
