@@ -27,6 +27,7 @@ const TOP_K = Number(process.env.E2E_TOP_K ?? 3);
 
 /** The query drawing and the file it must retrieve (checked with scripts/check-e2e-drawings.ts). */
 const QUERY: Drawing = DRAWINGS[process.env.E2E_QUERY ?? 'star'];
+if (!QUERY) throw new Error(`E2E_QUERY must be one of ${Object.keys(DRAWINGS).join(', ')}`);
 /** A second, different drawing for the dark-theme screenshot (its ranking is only printed). */
 const QUERY2: Drawing = DRAWINGS.house;
 
