@@ -36,7 +36,7 @@ export function escapeAttr(s: string): string {
 
 export function renderWebviewHtml(o: WebviewHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{8,}$/.test(o.nonce)) throw new Error('renderWebviewHtml: nonce must be 8+ base64/hex characters');
-  if (!o.cspSource || /[;'"\r\n<>,]/.test(o.cspSource)) throw new Error('renderWebviewHtml: invalid cspSource');
+  if (!o.cspSource || /[;"\r\n<>,]/.test(o.cspSource)) throw new Error('renderWebviewHtml: invalid cspSource');
   const csp = [
     `default-src 'none'`,
     `img-src ${o.cspSource} data:`,

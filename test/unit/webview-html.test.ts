@@ -42,3 +42,8 @@ test('URIs are attribute-escaped and bad nonces / CSP sources are refused', () =
   assert.throws(() => renderWebviewHtml({ ...base, nonce: '' }));
   assert.throws(() => renderWebviewHtml({ ...base, cspSource: "https://x; script-src 'unsafe-eval'" }));
 });
+
+test('accepts the cspSource that VS Code in the browser (code-server) uses', () => {
+  const html = renderWebviewHtml({ ...base, cspSource: "'self' https://*.vscode-cdn.net" });
+  assert.match(html, /img-src &#39;self&#39; https:\/\/\*\.vscode-cdn\.net data:/);
+});
