@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { imageToRgb } from '../src/extension/core/decode';
-import { INPUT_SIZE, PREPROCESS_VERSION, quickDrawToStrokes, rgbToTensor, sketchTensor } from '../src/extension/core/preprocess';
+import { INPUT_SIZE, PREPROCESS_VERSION, quickDrawToStrokes, rgbToTensor, sketchTensor, Stroke } from '../src/extension/core/preprocess';
 import { assemble, extractSketchy, GalleryItem, Manifest, materialize, sketchyValClasses } from './data/assemble';
 import { EMOJI_SETS, normClass } from './data/sources';
 import { RecordCache, vectorOf } from './lib/cache';
@@ -155,7 +155,10 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
     key: `sketch:qd:${q.key}:pp${PREPROCESS_VERSION}`, kind: 'sketch' as Kind,
     tensor: async () => sketchTensor(quickDrawToStrokes(q.drawing)),
   })));
+  const parity = await parityCheck(methods, gallery.map((g) => path.join(o.data, g.file)), gEnc, qdQueries.map((q) => quickDrawToStrokes(q.drawing)), qEnc, rnd);
+  if (parity) o.log(`  ${parity}`);
   datasets['quickdraw-unseen-assets'] = await evaluate(methods, qdQueries.map((q) => q.cls), qEnc, gallery.map((g) => (g.role === 'positive' && clsSet.has(g.cls!) ? g.cls : null)), gEnc);
+  if (parity) datasets['quickdraw-unseen-assets'].notes.push(parity);
   datasets['quickdraw-unseen-assets'].notes.push(
     `classes evaluated: ${classes.length}; unseen classes in QuickDraw without any accepted asset (not evaluated): ${skippedClasses.join(', ') || 'none'}`,
     `gallery: ${gallery.length} items: ${countBy(gallery, (g) => (g.role === 'distractor' ? `distractor/${g.group}` : g.role))}`,
@@ -224,6 +227,25 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
   rgb.close();
   for (const c of vec.values()) c.close();
   return { datasets, manifest, failed: rgb.failed.size };
+}
+
+/**
+ * The benchmark's vectors (decode/rasterise cached, encoder batched) must equal what the product's
+ * entry points return: Embedder.embedFiles (read + decode + encode) and Embedder.embedStrokes.
+ */
+async function parityCheck(
+  methods: Method[], files: string[], gEnc: Map<string, (Float32Array | null)[]>, strokes: Stroke[][], qEnc: Map<string, (Float32Array | null)[]>, rnd: () => number,
+): Promise<string | undefined> {
+  const m = methods.find((x) => x.product);
+  if (!m?.product) return undefined;
+  const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+  const sims: number[] = [];
+  const gi = sample(files.map((_, i) => i).filter((i) => gEnc.get(m.name)![i]), 12, rnd);
+  const pv = await m.product.embedFiles(gi.map((i) => files[i]), 'image');
+  gi.forEach((i, k) => { if (pv[k]) sims.push(cos(pv[k]!, gEnc.get(m.name)![i]!)); });
+  for (const i of sample(strokes.map((_, i) => i), 6, rnd)) sims.push(cos(await m.product.embedStrokes(strokes[i]), qEnc.get(m.name)![i]!));
+  const min = Math.min(...sims);
+  return `parity with the product entry points (Embedder.embedFiles / embedStrokes) on ${sims.length} inputs: min cosine ${min.toFixed(6)}${min < 0.9999 ? ' (MISMATCH: the benchmark path differs from the product path)' : ''}`;
 }
 
 function pick<T>(m: Map<string, T[]>, idx: number[]): Map<string, T[]> {

@@ -1,7 +1,31 @@
-/** docs/BENCHMARKS.md from a results object (bench/results/latest.json). */
+/**
+ * docs/BENCHMARKS.md and bench/results/latency.png from a results object (bench/results/latest.json).
+ * Regenerate without re-running:  npx tsx bench/report.ts [bench/results/latest.json]
+ */
 import * as fs from 'fs';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = Record<string, any>;
+import * as path from 'path';
+import { latencySvg, writePng } from './lib/plot';
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const REPO = path.resolve(__dirname, '..');
+
+export async function writeAll(result: Any): Promise<void> {
+  const p = result.perf;
+  const pts = (f: (q: Any) => number) => Object.entries<Any>(p.query_ms).map(([n, q]) => [Number(n), f(q)] as [number, number]);
+  const svg = latencySvg([
+    { name: 'query p50 (total)', color: '#1f77b4', points: pts((q) => q.p50) },
+    { name: 'query p95 (total)', color: '#aec7e8', points: pts((q) => q.p95) },
+    { name: `search p50 (${p.search_engine})`, color: '#2ca02c', points: pts((q) => q.search_p50) },
+    { name: 'JS topKDot p50', color: '#8c564b', points: pts((q) => q.js_topk_search_p50) },
+    { name: 'brute force p50', color: '#ff7f0e', points: pts((q) => q.bruteforce_search_p50) },
+    { name: 'encode p50', color: '#9467bd', points: pts((q) => q.encode_p50) },
+  ], `Sketch query latency vs index size (CPU, dim ${p.dim}, ${String(result.date).slice(0, 10)})`, { x: 100000, y: 25, label: 'target p50 <= 25 ms' });
+  const png = path.join(REPO, 'bench', 'results', 'latency.png');
+  await writePng(svg, png);
+  writeDocs(result, path.join(REPO, 'docs', 'BENCHMARKS.md'), path.relative(path.join(REPO, 'docs'), png));
+}
+
 
 const f = (x: number | undefined, d = 3) => (x === undefined || x === null || Number.isNaN(x) ? '-' : Number(x).toFixed(d));
 
@@ -63,4 +87,9 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
     L.push('', 'Per-class tables for every dataset are in `bench/results/latest.json` (`per_class`).', '');
   }
   fs.writeFileSync(file, L.join('\n') + '\n');
+}
+
+if (require.main === module) {
+  const file = path.resolve(process.argv[2] ?? path.join(REPO, 'bench', 'results', 'latest.json'));
+  writeAll(JSON.parse(fs.readFileSync(file, 'utf8'))).then(() => console.log('wrote docs/BENCHMARKS.md and bench/results/latency.png'));
 }

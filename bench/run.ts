@@ -19,8 +19,7 @@ import { runQuality, DatasetResult } from './quality';
 import { runPerf, PerfResult } from './perf';
 import { hogMethod, Method, randomMethod, studentMethod, teacherMethod } from './lib/methods';
 import { Summary } from './lib/metrics';
-import { latencySvg, writePng } from './lib/plot';
-import { writeDocs } from './report';
+import { writeAll } from './report';
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -136,7 +135,7 @@ async function main(): Promise<void> {
   }
   if (!fs.existsSync(a.shared)) throw new Error(`shared data not found at ${a.shared}: pass --shared DIR`);
   fs.mkdirSync(a.data, { recursive: true });
-  const command = `npm run bench --${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`;
+  const command = `npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
   log(`${a.quick ? 'quick' : 'full'} run; models ${a.models.map((m) => path.relative(REPO, m) || '.').join(', ')}; shared ${a.shared}`);
 
   const result: Record<string, unknown> = { commit: commit(), machine: machine(), date: started.toISOString(), command, quick: a.quick, seed: a.seed };
@@ -148,10 +147,10 @@ async function main(): Promise<void> {
     const methods: Method[] = [...students, await teacherMethod(a.teacher), hogMethod(), randomMethod(a.seed)];
     const q = await runQuality({
       data: a.data, shared: a.shared, quick: a.quick, seed: a.seed,
-      distractors: a.quick ? 60 : 20000,
+      distractors: a.quick ? 40 : 20000,
       qdPerClass: a.qdPerClass ?? (a.quick ? 4 : 50), qdClasses: a.quick ? 4 : undefined,
-      sketchyPerClass: a.quick ? 3 : 25, sketchyClasses: a.quick ? 4 : undefined, sketchyPhotosPerClass: a.quick ? 6 : undefined,
-      similarNames: a.quick ? 6 : 300, valClassesFile: a.valClasses, log,
+      sketchyPerClass: a.quick ? 3 : 25, sketchyClasses: a.quick ? 4 : undefined, sketchyPhotosPerClass: a.quick ? 5 : undefined,
+      similarNames: a.quick ? 4 : 300, valClassesFile: a.valClasses, log,
     }, methods);
     const byDataset: Record<string, Record<string, Summary>> = {};
     for (const [ds, r] of Object.entries(q.datasets)) byDataset[ds] = r.summary;
@@ -191,19 +190,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(a.out, JSON.stringify(result, null, 1) + '\n');
   log(`wrote ${path.relative(REPO, a.out)}`);
   if (a.docs && result.perf && result.quality) {
-    const p = result.perf as PerfResult;
-    const pts = (f: (q: PerfResult['query_ms'][string]) => number) => Object.entries(p.query_ms).map(([n, q]) => [Number(n), f(q)] as [number, number]);
-    const svg = latencySvg([
-      { name: 'query p50 (total)', color: '#1f77b4', points: pts((q) => q.p50) },
-      { name: 'query p95 (total)', color: '#aec7e8', points: pts((q) => q.p95) },
-      { name: `search p50 (${p.search_engine})`, color: '#2ca02c', points: pts((q) => q.search_p50) },
-      { name: 'JS topKDot p50', color: '#8c564b', points: pts((q) => q.js_topk_search_p50) },
-      { name: 'brute force p50', color: '#ff7f0e', points: pts((q) => q.bruteforce_search_p50) },
-      { name: 'encode p50', color: '#9467bd', points: pts((q) => q.encode_p50) },
-    ], `Sketch query latency vs index size (CPU, dim ${p.dim})`, { x: 100000, y: 25, label: 'target p50 <= 25 ms' });
-    const png = path.join(REPO, 'bench', 'results', 'latency.png');
-    await writePng(svg, png);
-    writeDocs(result, path.join(REPO, 'docs', 'BENCHMARKS.md'), path.relative(path.join(REPO, 'docs'), png));
+    await writeAll(result);
     log('wrote docs/BENCHMARKS.md and bench/results/latency.png');
   }
 }

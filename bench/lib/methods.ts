@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { Embedder } from '../../src/extension/core/embedder';
-import { INPUT_SIZE, l2normalize } from '../../src/extension/core/preprocess';
+import { INPUT_SIZE, l2normalize, Stroke } from '../../src/extension/core/preprocess';
 import { hogDescriptor, HOG_DIM, HOG_VERSION } from './hog';
 import { mulberry32 } from './metrics';
 
@@ -29,6 +29,11 @@ export interface Method {
   /** Whether the vectors depend only on the input key (random) and need no pixels. */
   pixelFree?: boolean;
   embed(kind: Kind, tensors: Float32Array[], keys: string[]): Promise<Float32Array[]>;
+  /** The product's own entry points (student only), used for the parity check. */
+  product?: {
+    embedFiles(paths: string[], kind: Kind): Promise<(Float32Array | null)[]>;
+    embedStrokes(strokes: Stroke[]): Promise<Float32Array>;
+  };
   dispose(): Promise<void>;
 }
 
@@ -45,6 +50,10 @@ export async function studentMethod(modelDir: string, name = 'student', threads 
   return {
     name, key, dim: e.dim, batch: 32, modelId: m.id, provider: e.provider,
     embed: (kind, tensors) => e.encoder.embed(kind, tensors),
+    product: {
+      embedFiles: async (paths, kind) => (await e.embedFiles(paths, {}, kind)).map((r) => (r.ok ? r.vector : null)),
+      embedStrokes: (strokes) => e.embedStrokes(strokes),
+    },
     dispose: () => e.dispose(),
   };
 }

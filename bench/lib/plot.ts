@@ -4,7 +4,7 @@ import sharp from 'sharp';
 export interface Series { name: string; color: string; points: [number, number][] }
 
 export function latencySvg(series: Series[], title: string, target?: { x: number; y: number; label: string }): string {
-  const W = 760, H = 460, L = 70, R = 200, T = 40, B = 60;
+  const W = 820, H = 460, L = 70, R = 250, T = 40, B = 60;
   const xs = series.flatMap((s) => s.points.map((p) => p[0])), ys = series.flatMap((s) => s.points.map((p) => p[1]));
   const x0 = Math.log10(Math.min(...xs)), x1 = Math.log10(Math.max(...xs));
   const yMin = Math.max(0.1, Math.min(...ys, target?.y ?? Infinity) / 2), yMax = Math.max(...ys, target?.y ?? 0) * 1.5;
