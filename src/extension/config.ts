@@ -50,7 +50,7 @@ export function readSettings(folder?: vscode.Uri): Settings {
     maxFileBytes: Math.max(1, num(c.get('maxFileSizeMB'), 50)) * 1e6,
     minScore: Math.max(-1, Math.min(1, num(c.get('minScore'), 0))),
     gridSize: grid === 'small' || grid === 'large' ? grid : 'medium',
-    showScores: c.get<string>('showScores') === 'always' ? 'always' : 'onHover',
+    showScores: c.get<string>('showScores') === 'onHover' ? 'onHover' : 'always',
     useGitignore,
   };
 }

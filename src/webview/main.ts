@@ -208,7 +208,7 @@ app.append(padWrap, toolbar, status.el, filterBar, results.el, live);
 let lastIndex: IndexStatusMessage | undefined;
 let imageQueryLabel: string | null = null;
 let searchError: string | undefined;
-let config: ConfigMessage = { type: 'config', gridSize: 'medium', showScores: 'onHover', minScore: 0 };
+let config: ConfigMessage = { type: 'config', gridSize: 'medium', showScores: 'always', minScore: 0 };
 let hostQueryPending = false;
 
 const pad = new Pad(canvas, saved.history, { pen: saved.pen, eraser: saved.eraser }, {

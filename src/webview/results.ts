@@ -85,7 +85,7 @@ export class ResultsView {
     this.list.setAttribute('aria-label', t('Matching images'));
     this.list.setAttribute('aria-description', t('Enter opens, Alt+Enter opens to the side, {0}+Enter inserts a reference at the cursor, Shift+F10 shows more actions, Escape clears.', this.isMac ? 'Cmd' : 'Ctrl'));
     this.list.dataset.grid = 'medium';
-    this.list.dataset.scores = 'onHover';
+    this.list.dataset.scores = 'always';
     this.list.addEventListener('keydown', this.onKey);
     this.list.addEventListener('dragstart', this.onDragStart);
     this.list.addEventListener('pointerover', this.onPointerOver);

@@ -56,7 +56,7 @@ test('filters, scope, lazy thumbnails and image queries', async () => {
 
   await provider.onMessage({ type: 'ready' });
   const cfg = last('config');
-  assert.deepEqual(cfg, { type: 'config', gridSize: 'medium', showScores: 'onHover', minScore: 0 });
+  assert.deepEqual(cfg, { type: 'config', gridSize: 'medium', showScores: 'always', minScore: 0 });
 
   // min score 0 (default) hides the negative hit; no thumbnails are made until asked for.
   await provider.onMessage({ type: 'search', requestId: 1, strokes: [[[0, 0], [1, 1]]] });
