@@ -259,3 +259,25 @@ test('a crash mid-indexing loses at most the batch in flight (journal)', async (
   assert.deepEqual(enc.encoded.sort(), ['bad.png', 'f3.png', 'f4.png', 'f5.png', 'f6.png', 'f7.png', 'f8.png', 'f9.png'], 'only unfinished files (and the skipped one, retried) are encoded again');
   assert.equal(fs.existsSync(`${store}.journal`), false, 'journal folded into the index file');
 });
+
+test('odd names and very deep trees are indexed; unreadable files get a clear reason', async () => {
+  const dir = tmpdir();
+  const names = ['new\nline.png', 'tab\there.png', 'emoji 🐱.png', 'quote"s.png', '-dash.png', ' lead.png'];
+  for (const n of names) fs.writeFileSync(path.join(dir, n), `img ${n}`);
+  let deep = dir;
+  for (let i = 0; i < 200; i++) deep = path.join(deep, `d${i % 10}`);
+  fs.mkdirSync(deep, { recursive: true });
+  fs.writeFileSync(path.join(deep, 'bottom.png'), 'deep');
+  const ix = new FolderIndex(dir, path.join(tmpdir(), 'i.sksidx'), new HashEncoder(), { preprocessVersion: 1 });
+  await ix.reconcile();
+  assert.equal(ix.size, names.length + 1);
+  for (const n of names) assert.ok(ix.vectorOf(n), n);
+  // Survives a save/load round trip with these names.
+  await ix.save();
+  const again = new FolderIndex(dir, ix.storeFile, new HashEncoder(), { preprocessVersion: 1 });
+  await again.load();
+  assert.deepEqual(again.listEntries().map((e) => e.path).sort(), ix.listEntries().map((e) => e.path).sort());
+  const { describeError } = await import('../../src/extension/core/embedder');
+  assert.equal(describeError(Object.assign(new Error("EACCES: permission denied, open '/x.png'"), { code: 'EACCES' })), 'permission denied');
+  assert.equal(describeError(new Error("ENOENT: no such file or directory, open '/x.png'")), 'file no longer exists');
+});
