@@ -155,7 +155,7 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
     key: `sketch:qd:${q.key}:pp${PREPROCESS_VERSION}`, kind: 'sketch' as Kind,
     tensor: async () => sketchTensor(quickDrawToStrokes(q.drawing)),
   })));
-  const parity = await parityCheck(methods, gallery.map((g) => path.join(o.data, g.file)), gEnc, qdQueries.map((q) => quickDrawToStrokes(q.drawing)), qEnc, rnd);
+  const parity = await parityCheck(methods, gallery.map((g) => path.join(o.data, g.file)), gEnc, qdQueries.map((q) => quickDrawToStrokes(q.drawing)), qEnc, mulberry32(o.seed + 99));
   if (parity) o.log(`  ${parity}`);
   datasets['quickdraw-unseen-assets'] = await evaluate(methods, qdQueries.map((q) => q.cls), qEnc, gallery.map((g) => (g.role === 'positive' && clsSet.has(g.cls!) ? g.cls : null)), gEnc);
   if (parity) datasets['quickdraw-unseen-assets'].notes.push(parity);

@@ -10,6 +10,22 @@ import { latencySvg, writePng } from './lib/plot';
 
 const REPO = path.resolve(__dirname, '..');
 
+const HISTORY_HEAD = '| date (UTC) | commit | model | QD→assets mAP@all | ÷ edge-hog | ÷ teacher | Sketchy val mAP@all | ÷ teacher | similar mAP@all | p50 ms @100k | icons/s | photos/s | MB/100k | ready ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+
+/** One row per model of a full run, appended to bench/results/history.md (repeated runs and ablations). */
+export function appendHistory(r: Any, file = path.join(REPO, 'bench', 'results', 'history.md')): void {
+  if (!fs.existsSync(file)) fs.writeFileSync(file, '# Benchmark history\n\nOne row per model per full `npm run bench` run (appended by bench/run.ts; ablations from `--models` included). Same machine caveats as docs/BENCHMARKS.md.\n\n' + HISTORY_HEAD);
+  const rows: string[] = [];
+  const q = (byDs: Any, ds: string) => byDs?.[ds]?.['mAP@all'];
+  const ratio = (a?: number, b?: number) => (a !== undefined && b ? (a / b).toFixed(2) : '-');
+  const models: [string, Any][] = [[r.model?.id ?? 'student', r.quality], ...Object.entries<Any>(r.ablations ?? {}).map(([n, v]) => [`${n} (${v.model})`, v] as [string, Any])];
+  for (const [name, byDs] of models) {
+    const p = r.perf;
+    rows.push(`| ${String(r.date).slice(0, 16).replace('T', ' ')} | ${r.commit} | ${name} | ${f(q(byDs, 'quickdraw-unseen-assets'))} | ${ratio(q(byDs, 'quickdraw-unseen-assets'), q(r.baselines?.['edge-hog'], 'quickdraw-unseen-assets'))} | ${ratio(q(byDs, 'quickdraw-unseen-assets'), q(r.baselines?.['teacher-raw'], 'quickdraw-unseen-assets'))} | ${f(q(byDs, 'sketchy-val'))} | ${ratio(q(byDs, 'sketchy-val'), q(r.baselines?.['teacher-raw'], 'sketchy-val'))} | ${f(q(byDs, 'similar-emoji'))} | ${name === models[0][0] && p ? `${p.query_ms['100000']?.p50 ?? '-'} | ${p.index_images_per_s.icons} | ${p.index_images_per_s.photos} | ${p.index_mb_per_100k} | ${p.ready_ms_100k}` : '- | - | - | - | -'} |`);
+  }
+  fs.appendFileSync(file, rows.join('\n') + '\n');
+}
+
 export async function writeAll(result: Any): Promise<void> {
   const p = result.perf;
   const pts = (f: (q: Any) => number) => Object.entries<Any>(p.query_ms).map(([n, q]) => [Number(n), f(q)] as [number, number]);

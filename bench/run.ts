@@ -19,7 +19,7 @@ import { runQuality, DatasetResult } from './quality';
 import { runPerf, PerfResult } from './perf';
 import { hogMethod, Method, randomMethod, studentMethod, teacherMethod } from './lib/methods';
 import { Summary } from './lib/metrics';
-import { writeAll } from './report';
+import { appendHistory, writeAll } from './report';
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -189,6 +189,10 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(a.out), { recursive: true });
   fs.writeFileSync(a.out, JSON.stringify(result, null, 1) + '\n');
   log(`wrote ${path.relative(REPO, a.out)}`);
+  if (!a.quick && result.quality) {
+    appendHistory(result);
+    log('appended to bench/results/history.md');
+  }
   if (a.docs && result.perf && result.quality) {
     await writeAll(result);
     log('wrote docs/BENCHMARKS.md and bench/results/latency.png');
