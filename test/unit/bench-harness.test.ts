@@ -109,3 +109,14 @@ test('CLI defaults and the model bars', () => {
   assert.equal(b.quickdraw_student_vs_teacher_raw.pass, false);
   assert.equal(b.sketchy_val_student_vs_teacher_raw.pass, null);
 });
+
+test('perf brute force agrees with the product top-k', async () => {
+  const { bruteForce } = await import('../../bench/perf');
+  const { topKDot } = await import('../../src/extension/core/vectorIndex');
+  const dim = 8, rows = 500;
+  const data = new Float32Array(rows * dim).map((_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+  const q = new Float32Array(dim).map((_, i) => Math.cos(i));
+  const a = bruteForce(data, rows, dim, q, 10).map((h) => h.row);
+  const b = topKDot(data, rows, dim, q, 10).map((h) => h.row);
+  assert.deepEqual(a, b);
+});
