@@ -95,13 +95,15 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
     L.push(`| ready with a 100k index on disk | ${p.ready_ms_100k} ms (import ${p.ready_detail.import_ms}, model ${p.ready_detail.model_ms}, index load ${p.ready_detail.load_ms}, first search ${p.ready_detail.search_ms}) |`);
     L.push('');
   }
-  if (r.per_class?.['quickdraw-unseen-assets']) {
-    const pc = r.per_class['quickdraw-unseen-assets'];
+  for (const [ds, title] of [['quickdraw-unseen-assets', 'QuickDraw unseen → assets'], ['sketchy-val', 'Sketchy validation classes (zero-shot) sketch → photo']]) {
+    const pc = r.per_class?.[ds];
+    if (!pc) continue;
     const names = Object.keys(pc);
-    L.push('## Per-class mAP@all: QuickDraw unseen → assets', '', `| class | ${names.join(' | ')} |`, `|---|${names.map(() => '---').join('|')}|`);
-    for (const c of Object.keys(pc[names[0]] ?? {})) L.push(`| ${c} | ${names.map((n) => f(pc[n][c]?.['mAP@all'])).join(' | ')} |`);
-    L.push('', 'Per-class tables for every dataset are in `bench/results/latest.json` (`per_class`).', '');
+    L.push(`## Per-class mAP@all: ${title}`, '', `| class | queries | ${names.join(' | ')} |`, `|---|---|${names.map(() => '---').join('|')}|`);
+    for (const c of Object.keys(pc[names[0]] ?? {})) L.push(`| ${c} | ${pc[names[0]][c].queries} | ${names.map((n) => f(pc[n][c]?.['mAP@all'])).join(' | ')} |`);
+    L.push('');
   }
+  L.push('Per-class tables (mAP@all, P@100) for every dataset are in `bench/results/latest.json` (`per_class`).', '');
   fs.writeFileSync(file, L.join('\n') + '\n');
 }
 
