@@ -120,7 +120,11 @@ describe('Sketch Search in VS Code (code-server + Chromium)', { timeout: 900_000
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sketch-e2e-'));
     workspace = path.join(stateDir, 'workspace');
     await makeE2eFolder(workspace);
-    fs.rmSync(RESULTS_DIR, { recursive: true, force: true });
+    // Only this file's screenshots: other E2E files (features.test.ts) keep theirs in the same folder.
+    for (const f of ['light-results', 'light-opened', 'dark-results']) fs.rmSync(path.join(RESULTS_DIR, `${f}.png`), { force: true });
+    if (fs.existsSync(RESULTS_DIR)) {
+      for (const f of fs.readdirSync(RESULTS_DIR)) if (f.startsWith('FAILED-') && !f.startsWith('FAILED-features-')) fs.rmSync(path.join(RESULTS_DIR, f));
+    }
     console.log(`# VSIX ${vsix}\n# workspace ${workspace}`);
     const t0 = Date.now();
     cs = await startCodeServer({ workspace, vsix, theme: 'light', stateDir });
