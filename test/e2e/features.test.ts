@@ -194,6 +194,9 @@ async function chooseScope(folder: string): Promise<void> {
   assert.match(title, /Search in Folder/, `quick pick title: ${title}`);
   const labels = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
   assert.ok(labels.some((l) => l.includes(folder)), `"${folder}" not in the folder quick pick: ${labels.join(' | ')}`);
+  for (const f of ['All workspace folders', 'assets', 'icons']) {
+    assert.ok(labels.some((l) => l.includes(f)), `"${f}" not in the folder quick pick: ${labels.join(' | ')}`);
+  }
   await pickQuickInput(page, folder, folder, 15_000);
   await poll('the scope chip to show the folder', async () => (await text(pad.locator('[data-testid=scope-button]'))) === folder, 10_000, 200);
 }
@@ -368,6 +371,7 @@ describe('Sketch Search features in VS Code (code-server + Chromium)', { timeout
     await row.click({ button: 'right' });
     const entry = page.locator('.monaco-menu .action-item .action-label', { hasText: label }).first();
     await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    await sleep(400); // the menu fades in
     await screenshot(page, `${PREFIX}light-explorer-menu`);
     await entry.click();
 
@@ -394,7 +398,11 @@ describe('Sketch Search features in VS Code (code-server + Chromium)', { timeout
 
     const names = await search();
     const first = (await rows())[0];
-    const menu = await openResultMenu(items().first());
+    // This time through the "…" button of the result (right-click is used for the screenshots).
+    await items().first().hover();
+    await items().first().locator('[data-testid=result-more]').click();
+    const menu = pad.locator('[data-testid=result-menu]');
+    await menu.waitFor({ state: 'visible', timeout: 5000 });
     const insert = menu.locator('[data-action=insertMarkdownLink]');
     assert.equal(await text(insert.locator('.menu-label')), 'Insert Markdown Image Link');
     await insert.click();
