@@ -111,7 +111,7 @@ async function cmdQuery(a: Args): Promise<number> {
     if (!stored) throw new Error(`${db}: no such index`);
     if (stored.modelId !== embedder.modelId) throw new Error(`${db} was built with model ${stored.modelId}, not ${embedder.modelId}: re-run "sketch-search index"`);
     const engine = await OrtTopK.create(path.join(str(a, '--model') ?? defaultModelDir(), 'topk.onnx')).catch(() => jsTopK);
-    const hits = (await engine.topK(stored.vectors, stored.entries.length, stored.dim, vec, top)).map((h) => ({ path: stored.entries[h.row].path, score: h.score }));
+    const hits = (await engine.topK({ codes: stored.codes, scales: stored.scales, rows: stored.entries.length, dim: stored.dim }, vec, top)).map((h) => ({ path: stored.entries[h.row].path, score: h.score }));
     if (a.flags.has('--json')) process.stdout.write(JSON.stringify({ query: sketch, results: hits }) + '\n');
     else for (const h of hits) process.stdout.write(`${h.score.toFixed(4)}  ${h.path}\n`);
     return 0;

@@ -11,7 +11,7 @@ import { readSettings } from './config';
 import { FolderIndex, SearchHit } from './core/folderIndex';
 import { jsTopK, OrtTopK, TopKEngine } from './core/topkEngine';
 import { acquireWriterLock } from './core/writerLock';
-import { ANN_DEFAULT_THRESHOLD, openAnn, removeAnnFiles } from './core/annIndex';
+import { ANN_DEFAULT_THRESHOLD, annVectors, openAnn, removeAnnFiles } from './core/annIndex';
 import { PREPROCESS_VERSION, Stroke } from './core/preprocess';
 import { CrashIsolatingFileEncoder, EncoderWorkerClient } from './core/workerClient';
 import type { IndexState } from '../shared/protocol';
@@ -178,9 +178,9 @@ export class IndexManager implements vscode.Disposable {
     this.setStatus({ state: 'indexing', message: `Building the fast search index for ${wf.name}…` });
     try {
       const src = index.annSource();
-      await this.worker.buildAnn(src.vectors.slice(0, src.count * index.dim), src.count, { modelId: this.worker.modelId, dim: index.dim, paths: src.paths, hashes: src.hashes }, file);
+      await this.worker.buildAnn(annVectors(src.rows.codes, src.rows.rows, index.dim), src.rows.rows, { modelId: this.worker.modelId, dim: index.dim, paths: src.paths, hashes: src.hashes }, file);
       index.attachAnn(await openAnn(file, this.worker.modelId, index.dim));
-      this.log(`[${wf.name}] approximate search snapshot of ${src.count} images built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      this.log(`[${wf.name}] approximate search snapshot of ${src.rows.rows} images built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     } catch (e) {
       index.attachAnn(undefined);
       this.log(`[${wf.name}] approximate search unavailable (${(e as Error).message}); using exact search`);

@@ -9,7 +9,7 @@ export type WorkerRequest =
   | { id: number; op: 'embedFiles'; paths: string[]; limits: ImageLimits; as: 'image' | 'sketch' }
   | { id: number; op: 'embedStrokes'; strokes: Stroke[] }
   | { id: number; op: 'embedQueryFile'; path: string; limits: ImageLimits }
-  | { id: number; op: 'buildAnn'; vectors: Float32Array; count: number; meta: AnnMeta; file: string }
+  | { id: number; op: 'buildAnn'; vectors: Int8Array; count: number; meta: AnnMeta; file: string }
   | { id: number; op: 'thumbnail'; src: string; dest: string; size: number; limits: ImageLimits };
 
 export type WorkerResponse =

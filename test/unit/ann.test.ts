@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { buildAnnFiles, openAnn } from '../../src/extension/core/annIndex';
+import { annVectors, buildAnnFiles, openAnn } from '../../src/extension/core/annIndex';
 import type { EmbedResult } from '../../src/extension/core/embedder';
 import { FolderIndex } from '../../src/extension/core/folderIndex';
-import { topKDot } from '../../src/extension/core/vectorIndex';
+import { topKQuantized } from '../../src/extension/core/vectorIndex';
 
 const DIM = 32;
 function vecOf(bytes: Buffer): Float32Array {
@@ -34,7 +34,7 @@ test('snapshot + delta: changed, new and deleted files are never stale; recall@5
   const ix = new FolderIndex(root, store, encoder, { preprocessVersion: 1, batchSize: 256 });
   await ix.reconcile();
   const src = ix.annSource();
-  await buildAnnFiles(src.vectors, src.count, { modelId: 'hash', dim: DIM, paths: src.paths, hashes: src.hashes }, `${store}.hnsw`);
+  await buildAnnFiles(annVectors(src.rows.codes, src.rows.rows, DIM), src.rows.rows, { modelId: 'hash', dim: DIM, paths: src.paths, hashes: src.hashes }, `${store}.hnsw`);
   const ann = await openAnn(`${store}.hnsw`, 'hash', DIM);
   assert.ok(ann);
   assert.equal(await openAnn(`${store}.hnsw`, 'other-model', DIM), undefined);
@@ -61,8 +61,8 @@ test('snapshot + delta: changed, new and deleted files are never stale; recall@5
   for (let i = 0; i < Q; i++) {
     const q = vecOf(Buffer.from(`query ${i}`));
     const approx = new Set((await ix.search(q, 50)).map((h) => h.path));
-    const { vectors, count, paths } = ix.annSource();
-    const exact = topKDot(vectors, count, DIM, q, 50).map((h) => paths[h.row]);
+    const { rows, paths } = ix.annSource();
+    const exact = topKQuantized(rows, q, 50).map((h) => paths[h.row]);
     recall += exact.filter((p) => approx.has(p)).length / 50;
   }
   recall /= Q;

@@ -29,11 +29,18 @@ export const ANN_EXPANSION_SEARCH = 160;
  */
 export const ANN_DEFAULT_THRESHOLD = 200_000;
 
-/** Build the HNSW graph over the first `count` rows and write it (+ meta) atomically. */
-export async function buildAnnFiles(vectors: Float32Array, count: number, meta: AnnMeta, file: string, threads = 2): Promise<void> {
+/** Signed 8-bit vectors (code - 128) for the graph: the per-row scale barely varies for unit vectors, and candidates are re-scored exactly. */
+export function annVectors(codes: Uint8Array, count: number, dim: number): Int8Array {
+  const out = new Int8Array(count * dim);
+  for (let i = 0; i < out.length; i++) out[i] = codes[i] - 128;
+  return out;
+}
+
+/** Build the HNSW graph over `count` rows and write it (+ meta) atomically. */
+export async function buildAnnFiles(vectors: Int8Array | Float32Array, count: number, meta: AnnMeta, file: string, threads = 2): Promise<void> {
   const usearch = await import('usearch');
   const index = new usearch.Index({
-    dimensions: meta.dim, metric: usearch.MetricKind.IP, quantization: usearch.ScalarKind.F16,
+    dimensions: meta.dim, metric: usearch.MetricKind.IP, quantization: usearch.ScalarKind.I8,
     connectivity: 16, expansion_add: 128, expansion_search: ANN_EXPANSION_SEARCH, multi: false,
   });
   if (count > 0) {
@@ -60,7 +67,7 @@ export async function openAnn(file: string, modelId: string, dim: number): Promi
   if (meta.modelId !== modelId || meta.dim !== dim || !Array.isArray(meta.paths) || meta.paths.length !== meta.hashes?.length) return undefined;
   const usearch = await import('usearch');
   const index = new usearch.Index({
-    dimensions: dim, metric: usearch.MetricKind.IP, quantization: usearch.ScalarKind.F16,
+    dimensions: dim, metric: usearch.MetricKind.IP, quantization: usearch.ScalarKind.I8,
     connectivity: 16, expansion_add: 128, expansion_search: ANN_EXPANSION_SEARCH, multi: false,
   });
   index.view(file);
@@ -69,10 +76,17 @@ export async function openAnn(file: string, modelId: string, dim: number): Promi
     meta,
     search(q: Float32Array, k: number): number[] {
       if (index.size() === 0) return [];
-      const m = index.search(q, Math.min(k, index.size()), 1);
+      const m = index.search(toI8(q), Math.min(k, index.size()), 1);
       return Array.from(m.keys, (key) => Number(key));
     },
   };
+}
+
+function toI8(q: Float32Array): Int8Array {
+  let max = 0;
+  for (const x of q) max = Math.max(max, Math.abs(x));
+  const s = max > 0 ? 127 / max : 1;
+  return Int8Array.from(q, (x) => Math.round(x * s));
 }
 
 export async function removeAnnFiles(file: string): Promise<void> {

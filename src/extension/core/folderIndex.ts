@@ -6,12 +6,11 @@
 import { createHash } from 'crypto';
 import { mkdir, open, readFile, rm } from 'fs/promises';
 import * as path from 'path';
-import { decodeHalf, encodeHalf } from './float16';
 import { EntryMeta, IndexLoadError, readIndexFile, SkippedFile, writeIndexFile } from './indexStore';
 import { ScannedFile, scanFolder, ScanOptions } from './scan';
 import type { AnnSearcher } from './annIndex';
 import { jsTopK, TopKEngine } from './topkEngine';
-import { Hit, VectorMatrix } from './vectorIndex';
+import { Hit, QuantizedRows, VectorMatrix } from './vectorIndex';
 import type { EmbedResult } from './embedder';
 
 /** What encodes files for the index (the in-process Embedder, or the worker-process client). */
@@ -94,7 +93,8 @@ export class FolderIndex {
     this.rowOf.clear();
     this.sizes.clear();
     this.vectors = new VectorMatrix(stored.dim, stored.entries.length);
-    stored.entries.forEach((e, i) => this.put(e, stored!.vectors.subarray(i * stored!.dim, (i + 1) * stored!.dim)));
+    const dim = stored.dim;
+    stored.entries.forEach((e, i) => this.putCodes(e, stored!.codes.subarray(i * dim, (i + 1) * dim), stored!.scales[i]));
     for (const s of stored.skipped) this.skipped.set(s.path, s.reason);
     await this.replayJournal();
     return undefined;
@@ -115,8 +115,10 @@ export class FolderIndex {
     }
     for (const r of records) {
       if ('e' in r) {
-        const half = encodeHalf(r.v);
-        text += JSON.stringify({ p: r.e.path, s: r.e.size, m: r.e.mtimeMs, h: r.e.hash, v: Buffer.from(half.buffer, half.byteOffset, half.byteLength).toString('base64') }) + '\n';
+        const row = this.rowOf.get(r.e.path);
+        if (row === undefined) continue; // removed again within the batch
+        const { codes, scale } = this.vectors.codesOf(row);
+        text += JSON.stringify({ p: r.e.path, s: r.e.size, m: r.e.mtimeMs, h: r.e.hash, c: Buffer.from(codes).toString('base64'), k: scale }) + '\n';
       } else if ('skip' in r) text += JSON.stringify({ x: r.skip, r: r.reason }) + '\n';
       else text += JSON.stringify({ d: r.del }) + '\n';
     }
@@ -141,17 +143,15 @@ export class FolderIndex {
     } catch { return; }
     for (const line of lines.slice(1)) {
       if (!line) continue;
-      let r: { p?: string; s?: number; m?: number; h?: string; v?: string; x?: string; r?: string; d?: string };
+      let r: { p?: string; s?: number; m?: number; h?: string; c?: string; k?: number; x?: string; r?: string; d?: string };
       try { r = JSON.parse(line); } catch { break; } // torn last write
       if (typeof r.d === 'string') { this.removeTree(r.d); continue; }
       if (typeof r.x === 'string') { this.remove(r.x); this.skipped.set(r.x, String(r.r)); continue; }
-      if (typeof r.p !== 'string' || typeof r.v !== 'string') break;
-      const bytes = Buffer.from(r.v, 'base64');
-      if (bytes.length !== this.encoder.dim * 2) break;
-      const half = new Uint16Array(this.encoder.dim);
-      Buffer.from(half.buffer).set(bytes);
+      if (typeof r.p !== 'string' || typeof r.c !== 'string' || typeof r.k !== 'number') break;
+      const codes = new Uint8Array(Buffer.from(r.c, 'base64'));
+      if (codes.length !== this.encoder.dim) break;
       this.skipped.delete(r.p);
-      this.put({ path: r.p, size: Number(r.s), mtimeMs: Number(r.m), hash: String(r.h) }, decodeHalf(half));
+      this.putCodes({ path: r.p, size: Number(r.s), mtimeMs: Number(r.m), hash: String(r.h) }, codes, r.k);
     }
     this.dirty = true;
   }
@@ -162,7 +162,7 @@ export class FolderIndex {
     this.lastSave = Date.now();
     await writeIndexFile(this.storeFile, {
       modelId: this.encoder.modelId, preprocessVersion: this.opts.preprocessVersion, dim: this.encoder.dim,
-      entries: this.entries, vectors: this.vectors.raw(), skipped: this.skippedFiles,
+      entries: this.entries, codes: this.vectors.view().codes, scales: this.vectors.view().scales, skipped: this.skippedFiles,
     });
     // Everything in the journal is now in the index file.
     await rm(this.journalFile, { force: true });
@@ -258,7 +258,7 @@ export class FolderIndex {
   }
 
   async search(q: Float32Array, k: number, engine: TopKEngine = jsTopK): Promise<SearchHit[]> {
-    const hits = this.ann ? this.annSearch(this.ann, q, k) : await engine.topK(this.vectors.raw(), this.vectors.count, this.vectors.dim, q, k);
+    const hits = this.ann ? this.annSearch(this.ann, q, k) : await engine.topK(this.vectors.view(), q, k);
     return hits.map((h: Hit) => {
       const e = this.entries[h.row];
       return { path: e.path, abs: path.join(this.root, e.path), score: h.score };
@@ -287,8 +287,8 @@ export class FolderIndex {
   }
 
   /** The data a snapshot is built from. */
-  annSource(): { vectors: Float32Array; count: number; paths: string[]; hashes: string[] } {
-    return { vectors: this.vectors.raw(), count: this.size, paths: this.entries.map((e) => e.path), hashes: this.entries.map((e) => e.hash) };
+  annSource(): { rows: QuantizedRows; paths: string[]; hashes: string[] } {
+    return { rows: this.vectors.view(), paths: this.entries.map((e) => e.path), hashes: this.entries.map((e) => e.hash) };
   }
 
   private annSearch(ann: AnnSearcher, q: Float32Array, k: number): Hit[] {
@@ -385,26 +385,37 @@ export class FolderIndex {
       return undefined; // let the encoder report the problem
     }
     for (const e of this.entries) {
-      if (e.size === f.size && e.hash === hash && e.path !== f.rel) return { hash, vector: new Float32Array(this.vectorOf(e.path)!) };
+      if (e.size === f.size && e.hash === hash && e.path !== f.rel) return { hash, vector: this.vectorOf(e.path)! };
     }
     return undefined;
   }
 
+  /** Add or replace an entry; the vector is quantised (memory holds exactly what the file stores). */
   private put(e: EntryMeta, v: Float32Array): void {
+    const r = this.beforePut(e);
+    if (r !== undefined) this.vectors.set(r, v);
+    else this.rowOf.set(e.path, this.vectors.push(v));
+    this.afterPut(e, r);
+  }
+
+  private putCodes(e: EntryMeta, codes: Uint8Array, scale: number): void {
+    const r = this.beforePut(e);
+    if (r !== undefined) this.vectors.setCodes(r, codes, scale);
+    else this.rowOf.set(e.path, this.vectors.pushCodes(codes, scale));
+    this.afterPut(e, r);
+  }
+
+  private beforePut(e: EntryMeta): number | undefined {
     if (this.ann) this.annDelta.add(e.path);
     this.sizes.set(e.size, (this.sizes.get(e.size) ?? 0) + 1);
     const old = this.rowOf.get(e.path);
     if (old !== undefined) this.unsize(this.entries[old].size);
-    // Keep memory exactly what the file stores (float16), so results do not change on restart.
-    v = decodeHalf(encodeHalf(v));
-    const r = this.rowOf.get(e.path);
-    if (r !== undefined) {
-      this.entries[r] = e;
-      this.vectors.set(r, v);
-    } else {
-      this.rowOf.set(e.path, this.vectors.push(v));
-      this.entries.push(e);
-    }
+    return old;
+  }
+
+  private afterPut(e: EntryMeta, row: number | undefined): void {
+    if (row !== undefined) this.entries[row] = e;
+    else this.entries.push(e);
     this.dirty = true;
   }
 

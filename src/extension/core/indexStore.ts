@@ -1,7 +1,10 @@
 /**
  * On-disk index of one folder: a single versioned binary file, written atomically.
  *
- *   magic "SKSIDX\0\0" | u32 format | u32 headerBytes | u32 crc32(header + vectors) | header JSON | vectors (f16 LE)
+ *   magic "SKSIDX\0\0" | u32 format | u32 headerBytes | u32 crc32(header + vectors) | header JSON | vectors
+ *
+ * Format 2 vectors: count x dim uint8 codes, then count float32 LE scales (quantize.ts).
+ * Format 1 (float16 vectors) is still read, and quantised on load.
  *
  * The header holds the model id, preprocessing version, dim and per-file metadata. A file that is
  * truncated, fails its checksum, or has a newer format is rejected with IndexLoadError; the caller
@@ -9,9 +12,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeHalf, encodeHalf } from './float16';
+import { decodeHalf } from './float16';
+import { quantizeMatrix } from './quantize';
 
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 const MAGIC = Buffer.from('SKSIDX\0\0', 'latin1');
 const PREFIX = MAGIC.length + 12;
 
@@ -30,21 +34,25 @@ export interface StoredIndex {
   preprocessVersion: number;
   dim: number;
   entries: EntryMeta[];
-  /** entries.length x dim, row i belongs to entries[i]. */
-  vectors: Float32Array;
+  /** entries.length x dim uint8 codes and entries.length scales; row i belongs to entries[i]. */
+  codes: Uint8Array;
+  scales: Float32Array;
   skipped: SkippedFile[];
 }
 
 export class IndexLoadError extends Error {}
 
 export function serializeIndex(ix: StoredIndex): Buffer {
-  if (ix.vectors.length !== ix.entries.length * ix.dim) throw new Error('vectors do not match entries x dim');
+  const n = ix.entries.length;
+  if (ix.codes.length !== n * ix.dim || ix.scales.length !== n) throw new Error('vectors do not match entries x dim');
   const header = Buffer.from(JSON.stringify({
     modelId: ix.modelId, preprocessVersion: ix.preprocessVersion, dim: ix.dim,
-    count: ix.entries.length, vectorEncoding: 'f16', entries: ix.entries, skipped: ix.skipped,
+    count: n, vectorEncoding: 'u8+scale', entries: ix.entries, skipped: ix.skipped,
   }), 'utf8');
-  const half = encodeHalf(ix.vectors);
-  const vec = Buffer.from(half.buffer, half.byteOffset, half.byteLength);
+  const vec = Buffer.concat([
+    Buffer.from(ix.codes.buffer, ix.codes.byteOffset, n * ix.dim),
+    Buffer.from(ix.scales.buffer, ix.scales.byteOffset, n * 4),
+  ]);
   const pre = Buffer.alloc(PREFIX);
   MAGIC.copy(pre, 0);
   pre.writeUInt32LE(INDEX_FORMAT, 8);
@@ -57,7 +65,7 @@ export function deserializeIndex(buf: Buffer): StoredIndex {
   if (buf.length < PREFIX || !buf.subarray(0, 8).equals(MAGIC)) throw new IndexLoadError('not a Sketch Search index file');
   const format = buf.readUInt32LE(8);
   if (format > INDEX_FORMAT) throw new IndexLoadError(`index format ${format} is newer than this version (${INDEX_FORMAT})`);
-  if (format !== INDEX_FORMAT) throw new IndexLoadError(`unsupported index format ${format}`);
+  if (format !== 1 && format !== 2) throw new IndexLoadError(`unsupported index format ${format}`);
   const hlen = buf.readUInt32LE(12);
   if (PREFIX + hlen > buf.length) throw new IndexLoadError('index file is truncated');
   const header = buf.subarray(PREFIX, PREFIX + hlen);
@@ -69,14 +77,24 @@ export function deserializeIndex(buf: Buffer): StoredIndex {
   } catch {
     throw new IndexLoadError('index header is not valid JSON');
   }
-  if (!Array.isArray(h.entries) || h.entries.length !== h.count || vec.length !== h.count * h.dim * 2) {
+  const expected = format === 1 ? h.count * h.dim * 2 : h.count * (h.dim + 4);
+  if (!Array.isArray(h.entries) || h.entries.length !== h.count || vec.length !== expected) {
     throw new IndexLoadError('index header does not match its vectors');
   }
-  const aligned = new Uint16Array(h.count * h.dim);
-  Buffer.from(aligned.buffer).set(vec);
+  let codes: Uint8Array, scales: Float32Array;
+  if (format === 1) {
+    const aligned = new Uint16Array(h.count * h.dim);
+    Buffer.from(aligned.buffer).set(vec);
+    ({ codes, scales } = quantizeMatrix(decodeHalf(aligned), h.count, h.dim));
+  } else {
+    codes = new Uint8Array(h.count * h.dim);
+    codes.set(vec.subarray(0, h.count * h.dim));
+    scales = new Float32Array(h.count);
+    Buffer.from(scales.buffer).set(vec.subarray(h.count * h.dim));
+  }
   return {
     modelId: h.modelId, preprocessVersion: h.preprocessVersion, dim: h.dim,
-    entries: h.entries, vectors: decodeHalf(aligned), skipped: h.skipped ?? [],
+    entries: h.entries, codes, scales, skipped: h.skipped ?? [],
   };
 }
 

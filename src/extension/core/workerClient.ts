@@ -119,7 +119,7 @@ export class EncoderWorkerClient {
   }
 
   /** Build an approximate-search snapshot file in the worker (native code, minutes for millions). */
-  async buildAnn(vectors: Float32Array, count: number, meta: AnnMeta, file: string): Promise<void> {
+  async buildAnn(vectors: Int8Array, count: number, meta: AnnMeta, file: string): Promise<void> {
     await this.send({ op: 'buildAnn', vectors, count, meta, file });
   }
 
