@@ -26,10 +26,10 @@ export function htmlImg(name: string, rel: string): string {
   return `<img src="${encodeUrlPath(rel).replace(/"/g, '%22')}" alt="${alt}">`;
 }
 
-export function importStatement(name: string, rel: string, languageId: string | undefined): string {
+export function importStatement(name: string, rel: string, languageId: string | undefined, docText = vscode.window.activeTextEditor?.document.getText() ?? ''): string {
   const ident = path.parse(name).name.replace(/[^A-Za-z0-9_$]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^[^A-Za-z_$]/, '_$&') || 'image';
   const quoted = JSON.stringify(rel);
-  if (languageId === 'javascript' && !vscode.window.activeTextEditor?.document.getText().includes('import ')) return `const ${ident} = require(${quoted});`;
+  if (languageId === 'javascript' && !docText.includes('import ')) return `const ${ident} = require(${quoted});`;
   return `import ${ident} from ${quoted};`;
 }
 
@@ -42,15 +42,26 @@ export function cssUrl(rel: string): string {
 }
 
 /** What Ctrl/Cmd+Enter inserts: the reference that suits the language of the document. */
-export function referenceFor(name: string, rel: string, languageId: string | undefined): string {
+export function referenceFor(name: string, rel: string, languageId: string | undefined, docText?: string): string {
   if (languageId && CSS_LANGS.has(languageId)) return cssUrl(rel);
   if (languageId && HTML_LANGS.has(languageId)) return htmlImg(name, rel);
-  if (languageId && CODE_LANGS.has(languageId)) return importStatement(name, rel, languageId);
+  if (languageId && CODE_LANGS.has(languageId)) return importStatement(name, rel, languageId, docText);
   return markdownImageLink(name, rel);
 }
 
-async function insertAtCursor(text: string): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
+/**
+ * The editor a reference goes into: the active text editor or, when none is active (an image
+ * preview or another custom editor is, e.g. after "Open to the Side"), the only visible text
+ * editor of a file or untitled document.
+ */
+export function targetEditor(): vscode.TextEditor | undefined {
+  const active = vscode.window.activeTextEditor;
+  if (active) return active;
+  const visible = (vscode.window.visibleTextEditors ?? []).filter((e) => e.document.uri.scheme === 'file' || e.document.uri.scheme === 'untitled');
+  return visible.length === 1 ? visible[0] : undefined;
+}
+
+async function insertAtCursor(text: string, editor: vscode.TextEditor | undefined): Promise<void> {
   if (!editor) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Sketch Search: open a text editor to insert into, then try again.'));
     return;
@@ -61,7 +72,7 @@ async function insertAtCursor(text: string): Promise<void> {
 export async function runResultAction(action: ResultAction, abs: string): Promise<void> {
   const uri = vscode.Uri.file(abs);
   const name = path.basename(abs);
-  const editor = vscode.window.activeTextEditor;
+  const editor = targetEditor();
   switch (action) {
     case 'open':
       await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
@@ -79,16 +90,16 @@ export async function runResultAction(action: ResultAction, abs: string): Promis
       await vscode.env.clipboard.writeText(vscode.workspace.asRelativePath(uri, false));
       return;
     case 'insertMarkdownLink':
-      await insertAtCursor(markdownImageLink(name, relativeFromEditor(editor, abs)));
+      await insertAtCursor(markdownImageLink(name, relativeFromEditor(editor, abs)), editor);
       return;
     case 'insertHtmlImg':
-      await insertAtCursor(htmlImg(name, relativeFromEditor(editor, abs)));
+      await insertAtCursor(htmlImg(name, relativeFromEditor(editor, abs)), editor);
       return;
     case 'insertReference':
-      await insertAtCursor(referenceFor(name, relativeFromEditor(editor, abs), editor?.document.languageId));
+      await insertAtCursor(referenceFor(name, relativeFromEditor(editor, abs), editor?.document.languageId, editor?.document.getText()), editor);
       return;
     case 'insertImportPath':
-      await insertAtCursor(importStatement(name, relativeFromEditor(editor, abs), editor?.document.languageId));
+      await insertAtCursor(importStatement(name, relativeFromEditor(editor, abs), editor?.document.languageId, editor?.document.getText()), editor);
       return;
     case 'findSimilar':
       await vscode.commands.executeCommand('sketchSearch.findSimilar', uri);
