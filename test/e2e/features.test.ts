@@ -28,6 +28,8 @@ const STAR_COPY = 'assets/similar/star-copy.png';
 const STAR_SVG = 'assets/similar/star-twemoji.svg';
 const NOTES = 'notes.md';
 const NOTES_TEXT = '# Notes\n\n';
+/** A Markdown file in a subfolder: the inserted path goes up a level. */
+const BESIDE = 'docs/beside.md';
 /** The folder chosen in the scope quick pick. */
 const SCOPE = 'images';
 const PREFIX = 'features-';
@@ -158,10 +160,10 @@ async function showExplorerItem(relPath: string): Promise<Locator> {
   return row;
 }
 
-/** Text of the visible text editor (Monaco renders spaces as U+00A0). */
+/** Text of the (first) visible text editor, without whitespace: Monaco renders spaces as U+00A0 and Markdown soft-wraps. */
 async function editorText(): Promise<string> {
   const t = await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText({ timeout: 5000 }).catch(() => '');
-  return t.replace(/\u00a0/g, ' ');
+  return t.replace(/\s+/g, '');
 }
 
 type ThemeName = 'light' | 'dark' | 'hc';
@@ -249,6 +251,8 @@ describe('Sketch Search features in VS Code (code-server + Chromium)', { timeout
     fs.copyFileSync(path.join(workspace, 'images/star.png'), path.join(workspace, STAR_COPY));
     await writeIcon(path.join(workspace, STAR_SVG), 'twemoji', 'star');
     fs.writeFileSync(path.join(workspace, NOTES), NOTES_TEXT);
+    fs.mkdirSync(path.join(workspace, path.dirname(BESIDE)), { recursive: true });
+    fs.writeFileSync(path.join(workspace, BESIDE), '# Beside\n\n');
     // Only this file's artefacts: sketchPad.test.ts owns the others in the same folder.
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
     for (const f of fs.readdirSync(RESULTS_DIR)) {
@@ -429,6 +433,39 @@ describe('Sketch Search features in VS Code (code-server + Chromium)', { timeout
     }, 10_000, 200);
     console.log(`# notes.md: ${JSON.stringify(saved)}`);
     assert.ok(saved.startsWith(NOTES_TEXT), 'text was inserted at the cursor (end of file), not elsewhere');
+    // Both links went in at the cursor, one after the other (no separator is added).
+    assert.ok(saved.endsWith(link1 + link2), `unexpected notes.md: ${JSON.stringify(saved)}`);
+    await clearPad();
+  });
+
+  e2e('insert at the cursor after opening a result to the side (image preview active, the Markdown file still visible)', async () => {
+    const row = await showExplorerItem(BESIDE);
+    await row.click();
+    await activeTabIs(path.basename(BESIDE));
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await openSketchPad();
+    await search();
+    const [first, second] = await rows();
+    await items().first().focus();
+    await page.keyboard.press('Alt+Enter'); // Open to the Side: an image preview in a second editor group
+    await poll('a second editor group', async () => (await page.locator('.editor-group-container').count()) >= 2, 10_000, 200);
+    await activeTabIs(first.name);
+    await openSketchPad();
+    await items().nth(1).focus();
+    await page.keyboard.press('Control+Enter');
+    const link = `![${path.parse(second.name).name}](../${second.folder}/${second.name})`;
+    const warning = page.locator('.notifications-toasts .notification-toast', { hasText: 'open a text editor' });
+    let warned = false;
+    let seen = '';
+    const ok = await poll(`notes.md to contain ${link}`, async () => {
+      warned ||= await warning.isVisible().catch(() => false);
+      seen = await editorText();
+      return seen.includes(link) || warned;
+    }, 10_000, 200).catch(() => false);
+    await screenshot(page, `${PREFIX}light-insert-beside`);
+    console.log(`# insert with the image preview active: warned=${warned} text=${JSON.stringify(seen)}`);
+    assert.ok(ok && !warned, `Ctrl+Enter did not insert into the visible ${BESIDE} (warning shown: ${warned}); editor text: ${JSON.stringify(seen)}`);
     await clearPad();
   });
 
