@@ -208,10 +208,13 @@ def main(argv=None):
     meta = {'sketchy_val': sk_val, 'sketchy_train': sk_train, 'qd_classes': qd_classes,
             'photos': photos, 'sketches': sketches, 'assets': assets, 'eval_assets': eval_assets,
             'qd_eval_classes': [c for c, _ in qd_eval], 'train_classes': train_classes}
-    with open(os.path.join(work, 'meta.json'), 'w') as f:
+    # write-then-rename so a concurrently starting train.py never reads a partial file
+    with open(os.path.join(work, 'meta.json.tmp'), 'w') as f:
         json.dump(meta, f)
-    with gzip.open(os.path.join(work, 'qd_train.json.gz'), 'wt') as f:
+    os.replace(os.path.join(work, 'meta.json.tmp'), os.path.join(work, 'meta.json'))
+    with gzip.open(os.path.join(work, 'qd_train.json.gz.tmp'), 'wt') as f:
         json.dump(qd_train, f)
+    os.replace(os.path.join(work, 'qd_train.json.gz.tmp'), os.path.join(work, 'qd_train.json.gz'))
 
     # ---------------- Teacher features (MobileNetV2 1.0 @224, frozen) ----------------
     from .teacher import teacher_features

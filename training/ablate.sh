@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Short-schedule ablations of the distillation losses. Each variant is exported in the same format as
+# models/ to training/.work/ablations/<name>/ (model.json, *.onnx, student.pt, train_report.json), so the
+# benchmark can be pointed at it. Needs training/.work from `python3 -m sketchsearch.prepare`.
+# Usage: bash training/ablate.sh [MINUTES=6] [variant ...]
+set -euo pipefail
+cd "$(dirname "$0")"
+MIN=${1:-6}; shift || true
+VARIANTS=("$@"); [[ ${#VARIANTS[@]} -gt 0 ]] || VARIANTS=(nodistill rel crd full)
+COMMON=(--minutes "$MIN" --eval-every 0 --freeze-stem 7 --n-qd 24 --n-sk 16 --n-ol 48 --w-cls 0.5)
+for v in "${VARIANTS[@]}"; do
+  case "$v" in
+    nodistill) X=(--w-rel 0 --w-crd 0) ;;
+    rel) X=(--w-crd 0) ;;
+    crd) X=(--w-rel 0) ;;
+    full) X=() ;;
+    nocls) X=(--w-cls 0) ;;
+    *) echo "unknown variant $v"; exit 2 ;;
+  esac
+  out=.work/ablations/$v
+  mkdir -p "$out"
+  /usr/bin/python3 -m sketchsearch.train "${COMMON[@]}" "${X[@]}" --name "ablation-$v" --out "$out" 2>&1 | grep -v Warning | tee "$out/log.txt" | grep -E "final eval|exported"
+done
