@@ -124,6 +124,9 @@ def main(argv=None):
     ap.add_argument('--out', default=os.path.join(REPO, 'models'))
     ap.add_argument('--minutes', type=float, default=20)
     ap.add_argument('--max-steps', type=int, default=100000)
+    ap.add_argument('--schedule-steps', type=int, default=0,
+                    help='if > 0: step-based schedule (cosine over this many steps, then stop) instead of the '
+                         'wall-clock budget, for load-independent reproducibility')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--dim', type=int, default=256)
     ap.add_argument('--sketch-width', type=float, default=0.25)
@@ -281,9 +284,14 @@ def main(argv=None):
     lr0 = args.lr
     while step < args.max_steps:
         el = time.time() - t0
-        if el > budget:
-            break
-        frac = el / budget
+        if args.schedule_steps > 0:
+            if step >= args.schedule_steps:
+                break
+            frac = step / args.schedule_steps
+        else:
+            if el > budget:
+                break
+            frac = el / budget
         lr = lr0 * min(1.0, (step + 1) / 50) * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
         for g_ in opt.param_groups:
             g_['lr'] = lr
