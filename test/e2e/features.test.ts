@@ -389,6 +389,37 @@ describe('Sketch Search features in VS Code (code-server + Chromium)', { timeout
     assert.ok(svgRank >= 1 && svgRank <= 3, `${STAR_SVG} (same emoji as SVG) should be in the top 3, got ${svgRank || '-'}`);
     await sleep(500);
     await screenshot(page, `${PREFIX}light-similar`);
+
+    // The type chips filter an image query too (the host re-runs it); the label stays.
+    await setChip('svg', true);
+    const svg = await waitRows('only SVG results for the image query', (r) => r.type === 'svg');
+    assert.equal(await text(pad.locator('[data-testid=query-label]')), 'Similar to star.png');
+    assert.equal(`${svg[0].folder}/${svg[0].name}`, STAR_SVG, `first SVG result: ${svg.map((r) => r.name).join(', ')}`);
+    await setChip('svg', false);
+    await poll('non-SVG results to come back', async () => (await rows()).some((r) => r.type !== 'svg'), 15_000, 300);
+
+    // Escape in the results clears an image query as well.
+    await openSketchPad();
+    await items().first().focus();
+    await page.keyboard.press('Escape');
+    await poll('Escape to clear the image query', async () => (await items().count()) === 0, 10_000, 200);
+    assert.equal(await pad.locator('[data-testid=query-label]').isVisible(), false, 'the "Similar to" label is still shown');
+  });
+
+  e2e('filters survive hiding and showing the Sketch Pad (the webview is re-created)', async () => {
+    await search();
+    await chooseScope(SCOPE);
+    await setChip('png', true);
+    const before = await waitRows('png results in the scope', (r) => r.type === 'png' && r.folder === SCOPE);
+    await runCommand(page, 'View: Show Explorer');
+    await poll('the pad to be hidden', async () => !(await canvas().isVisible().catch(() => false)), 10_000, 200);
+    await openSketchPad();
+    await poll('the png chip to be pressed again', async () => (await pad.locator('[data-testid=type-chip-png]').getAttribute('aria-pressed')) === 'true', 10_000, 200);
+    await poll('the scope to be restored', async () => (await text(pad.locator('[data-testid=scope-button]'))) === SCOPE, 10_000, 200);
+    const after = await waitRows('the restored search to stay filtered', (r) => r.type === 'png' && r.folder === SCOPE);
+    assert.deepEqual(after.map((r) => r.name), before.map((r) => r.name), 'the restored search differs');
+    await setChip('png', false);
+    await clearScope();
     await clearPad();
   });
 
