@@ -54,6 +54,11 @@ export interface PerfResult {
   index_mb_per_100k: number;
   ready_ms_100k: number;
   ready_detail: Record<string, number>;
+  /** Per index size: file size, ready time and RSS with that index on disk, and the approximate index. */
+  scale: Record<string, {
+    index_mb: number; ready_ms: number; rss_extra_mb: number;
+    ann?: { build_s: number; search_p50: number; search_p95: number; exact_search_p50: number; recall_at_50: number; queries: number } | { skipped: string };
+  }>;
   gpu: string;
   provider: string;
   dim: number;
@@ -76,6 +81,7 @@ export async function runPerf(o: PerfOptions): Promise<PerfResult> {
 
   // ---------- query latency ----------
   const query_ms: PerfResult['query_ms'] = {};
+  const scaleBySize: PerfResult['scale'] = {};
   let int8Top1Diffs = 0; // float32 brute force vs the 8-bit index: different top-1 (near-ties on random vectors)
   for (const n of o.sizes) {
     const t0 = Date.now();
@@ -115,6 +121,9 @@ export async function runPerf(o: PerfOptions): Promise<PerfResult> {
       search_speedup_vs_bruteforce: round(bp50 / sp50, 2), search_speedup_vs_js_topk: round(jp50 / sp50, 2), reps,
     };
     o.log(`  query n=${n}: p50 ${query_ms[String(n)].p50} ms, p95 ${query_ms[String(n)].p95} ms (encode ${query_ms[String(n)].encode_p50}, search ${round(sp50)} [${engine.name}], JS topKDot ${round(jp50)}, brute force ${round(bp50)}) [${((Date.now() - t0) / 1000).toFixed(0)} s]`);
+    const annQueries: Float32Array[] = [];
+    for (const qq of queries.slice(0, 20)) annQueries.push(await emb.embedStrokes(qq));
+    scaleBySize[String(n)] = await measureScale(o, m, n, dim, emb.modelId, topkModel, engine, annQueries, rnd);
   }
 
   if (int8Top1Diffs) notes.push(`8-bit index vs float32 brute force: top-1 differed on ${int8Top1Diffs} synthetic queries (random unit vectors, near-ties)`);
@@ -173,8 +182,60 @@ export async function runPerf(o: PerfOptions): Promise<PerfResult> {
   return {
     query_ms, search_engine: engine.name, index_images_per_s: { icons: round(index_detail.icons.images / index_detail.icons.seconds, 1), photos: round(index_detail.photos.images / index_detail.photos.seconds, 1) },
     index_detail, rss_mb: ready_detail.peak_rss_mb, rss_extra_mb_per_100k: ready_detail.rss_extra_mb, index_mb_per_100k,
-    ready_ms_100k: ready_detail.ready_ms, ready_detail, gpu: 'not measured: no GPU lent', provider: emb.provider, dim, notes: [...new Set(notes)],
+    ready_ms_100k: ready_detail.ready_ms, ready_detail, scale: scaleBySize, gpu: 'not measured: no GPU lent', provider: emb.provider, dim, notes: [...new Set(notes)],
   };
+}
+
+/** Largest index the standard run builds an approximate (HNSW) snapshot for: building takes ~1 min per 100k on this CPU. */
+const ANN_MAX_STANDARD = 200_000;
+
+/**
+ * At one index size: the index file on disk, time to "ready" and RSS with it (child process, as
+ * perf-ready.ts), and the approximate index (annIndex.ts): build time, search latency and recall@50
+ * against the shipped exact search, with the same candidate count and exact re-scoring as FolderIndex.
+ */
+async function measureScale(o: PerfOptions, m: VectorMatrix, n: number, dim: number, modelId: string, topkModel: string, engine: TopKEngine, qs: Float32Array[], rnd: () => number): Promise<PerfResult['scale'][string]> {
+  const dir = path.join(o.data, 'perf', 'scale');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `synthetic-${n}.idx`);
+  for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f), { force: true });
+  const view = m.view();
+  const names = realisticPaths(o.data, n, rnd);
+  const entries: EntryMeta[] = names.map((p, i) => ({ path: p, size: 1000 + i, mtimeMs: 1.7e12 + i * 1000.5, hash: crypto.createHash('sha1').update(p).digest('hex') }));
+  await writeIndexFile(file, { modelId, preprocessVersion: PREPROCESS_VERSION, dim, entries, codes: view.codes, scales: view.scales, skipped: [] });
+  const index_mb = round(fs.statSync(file).size / 1e6, 1);
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'perf-ready.ts'), o.modelDir, file, String(PREPROCESS_VERSION), topkModel, String(n), modelId], { encoding: 'utf8', cwd: path.resolve(__dirname, '..'), maxBuffer: 1 << 24 });
+  const ready = JSON.parse(out.trim().split('\n').pop()!);
+  const res: PerfResult['scale'][string] = { index_mb, ready_ms: ready.ready_ms, rss_extra_mb: ready.rss_extra_mb };
+  const annMax = o.quick ? 10_000 : ANN_MAX_STANDARD;
+  if (n < 10_000) res.ann = { skipped: 'below 10k: exact search only' };
+  else if (n > annMax) res.ann = { skipped: `not built in the standard run (about 1 min per 100k images on this CPU); exact search measured above` };
+  else {
+    const { annVectors, buildAnnFiles, openAnn } = await import('../src/extension/core/annIndex');
+    const annFile = path.join(dir, `synthetic-${n}.hnsw`);
+    const t0 = performance.now();
+    await buildAnnFiles(annVectors(view.codes, n, dim), n, { modelId, dim, paths: names, hashes: entries.map((e) => e.hash) }, annFile);
+    const build_s = (performance.now() - t0) / 1000;
+    const ann = (await openAnn(annFile, modelId, dim))!;
+    const times: number[] = [], exactTimes: number[] = [];
+    let recall = 0;
+    for (const q of qs) {
+      const a = performance.now();
+      const keys = ann.search(q, Math.max(2 * 50, 50 + 50));
+      const scored = keys.map((row) => { const v = m.get(row); let s = 0; for (let j = 0; j < dim; j++) s += v[j] * q[j]; return { row, s }; })
+        .sort((x, y) => y.s - x.s).slice(0, 50);
+      const b = performance.now();
+      const exact = await engine.topK(view, q, 50);
+      const c = performance.now();
+      times.push(b - a); exactTimes.push(c - b);
+      const got = new Set(scored.map((h) => h.row));
+      recall += exact.filter((h) => got.has(h.row)).length / exact.length;
+    }
+    res.ann = { build_s: round(build_s, 1), search_p50: round(quantile(times, 0.5)), search_p95: round(quantile(times, 0.95)), exact_search_p50: round(quantile(exactTimes, 0.5)), recall_at_50: round(recall / qs.length, 3), queries: qs.length };
+  }
+  o.log(`  scale n=${n}: index ${index_mb} MB, ready ${res.ready_ms} ms, RSS +${res.rss_extra_mb} MB${res.ann && 'recall_at_50' in res.ann ? `, HNSW build ${res.ann.build_s} s, search p50 ${res.ann.search_p50} ms (exact ${res.ann.exact_search_p50}), recall@50 ${res.ann.recall_at_50}` : ''}`);
+  for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f), { force: true });
+  return res;
 }
 
 /** Plain brute force: every score into a float32 array, then a full sort of row ids. */

@@ -50,7 +50,67 @@ export interface DatasetResult {
   notes: string[];
 }
 
-export async function runQuality(o: QualityOptions, methods: Method[]): Promise<{ datasets: Record<string, DatasetResult>; manifest: Manifest; failed: number }> {
+export interface IndexChecks {
+  /** The first (shipped) model's mAP@all on QuickDraw-unseen→assets with float32 vectors vs the index's 8-bit vectors. */
+  int8: { 'mAP@all_float32': number; 'mAP@all_int8': number; relative_change: number };
+  /** HNSW snapshot (annIndex.ts) over the real gallery vectors vs the shipped exact search. */
+  ann: { gallery: number; queries: number; recall_at_50: number; build_s: number };
+}
+
+/**
+ * The index stores 8-bit vectors and, above a size threshold, searches an HNSW snapshot: measure
+ * both on the real gallery embeddings of the shipped model (the synthetic vectors of bench/perf
+ * are a worst case for HNSW).
+ */
+async function checkIndexOnRealVectors(
+  method: string, qCls: string[], qEnc: Map<string, (Float32Array | null)[]>, gCls: (string | null)[], gEnc: Map<string, (Float32Array | null)[]>, log: (s: string) => void,
+): Promise<IndexChecks> {
+  const { quantizeMatrix, dequantize } = await import('../src/extension/core/quantize');
+  const { topKQuantized } = await import('../src/extension/core/vectorIndex');
+  const { annVectors, buildAnnFiles, openAnn } = await import('../src/extension/core/annIndex');
+  const gv = gEnc.get(method)!, qv = qEnc.get(method)!;
+  const gi = gv.map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
+  const qi = qv.map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
+  const dim = gv[gi[0]]!.length;
+  const flat = new Float32Array(gi.length * dim);
+  gi.forEach((g, r) => flat.set(gv[g]!, r * dim));
+  const { codes, scales } = quantizeMatrix(flat, gi.length, dim);
+  const deq = gi.map((_, r) => dequantize(codes, r * dim, dim, scales[r]));
+  const ap = (q: Float32Array, vecs: Float32Array[], cls: string) => {
+    const sc = vecs.map((v, r) => { let s = 0; for (let j = 0; j < dim; j++) s += v[j] * q[j]; return { r, s }; }).sort((a, b) => b.s - a.s || a.r - b.r);
+    let hits = 0, sum = 0;
+    sc.forEach((x, rank) => { if (gCls[gi[x.r]] === cls) { hits++; sum += hits / (rank + 1); } });
+    return hits ? sum / hits : 0;
+  };
+  const sample = qi.filter((_, k) => k % Math.max(1, Math.floor(qi.length / 300)) === 0);
+  const floatVecs = gi.map((g) => gv[g]!);
+  let mf = 0, m8 = 0;
+  for (const q of sample) { mf += ap(qv[q]!, floatVecs, qCls[q]); m8 += ap(qv[q]!, deq, qCls[q]); }
+  mf /= sample.length; m8 /= sample.length;
+  const file = path.join(require('os').tmpdir(), `sks-bench-ann-${process.pid}.hnsw`);
+  const t0 = performance.now();
+  await buildAnnFiles(annVectors(codes, gi.length, dim), gi.length, { modelId: method, dim, paths: gi.map(String), hashes: gi.map(() => '') }, file);
+  const build_s = (performance.now() - t0) / 1000;
+  const ann = (await openAnn(file, method, dim))!;
+  const view = { codes, scales, rows: gi.length, dim };
+  let recall = 0;
+  for (const q of sample) {
+    const keys = ann.search(qv[q]!, 100);
+    const got = keys.map((r) => { const v = deq[r]; let s = 0; for (let j = 0; j < dim; j++) s += v[j] * qv[q]![j]; return { r, s }; }).sort((a, b) => b.s - a.s).slice(0, 50);
+    const exact = topKQuantized(view, qv[q]!, 50);
+    const set = new Set(got.map((x) => x.r));
+    recall += exact.filter((h) => set.has(h.row)).length / exact.length;
+  }
+  require('fs').rmSync(file, { force: true }); require('fs').rmSync(`${file}.json`, { force: true });
+  const res: IndexChecks = {
+    int8: { 'mAP@all_float32': +mf.toFixed(4), 'mAP@all_int8': +m8.toFixed(4), relative_change: +((m8 - mf) / Math.max(mf, 1e-9)).toFixed(4) },
+    ann: { gallery: gi.length, queries: sample.length, recall_at_50: +(recall / sample.length).toFixed(4), build_s: +build_s.toFixed(1) },
+  };
+  log(`  index checks (${method}, ${sample.length} queries): mAP@all float32 ${res.int8['mAP@all_float32']} vs 8-bit ${res.int8['mAP@all_int8']}; HNSW recall@50 ${res.ann.recall_at_50} over ${gi.length} real vectors (build ${res.ann.build_s} s)`);
+  return res;
+}
+
+export async function runQuality(o: QualityOptions, methods: Method[]): Promise<{ datasets: Record<string, DatasetResult>; manifest: Manifest; failed: number; indexChecks: IndexChecks }> {
   const manifest = await assemble({ data: o.data, shared: o.shared, seed: o.seed, distractors: 20000, photosPerClass: 10, wallpapers: 100, log: o.log });
   await extractSketchy(o);
   const cacheDir = path.join(o.data, 'cache');
@@ -159,6 +219,7 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
   if (parity) o.log(`  ${parity}`);
   datasets['quickdraw-unseen-assets'] = await evaluate(methods, qdQueries.map((q) => q.cls), qEnc, gallery.map((g) => (g.role === 'positive' && clsSet.has(g.cls!) ? g.cls : null)), gEnc);
   if (parity) datasets['quickdraw-unseen-assets'].notes.push(parity);
+  const indexChecks = await checkIndexOnRealVectors(methods[0].name, qdQueries.map((q) => q.cls), qEnc, gallery.map((g) => (g.role === 'positive' && clsSet.has(g.cls!) ? g.cls : null)), gEnc, o.log);
   datasets['quickdraw-unseen-assets'].notes.push(
     `classes evaluated: ${classes.length}; unseen classes in QuickDraw without any accepted asset (not evaluated): ${skippedClasses.join(', ') || 'none'}`,
     `gallery: ${gallery.length} items: ${countBy(gallery, (g) => (g.role === 'distractor' ? `distractor/${g.group}` : g.role))}`,
@@ -226,7 +287,7 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
 
   rgb.close();
   for (const c of vec.values()) c.close();
-  return { datasets, manifest, failed: rgb.failed.size };
+  return { datasets, manifest, failed: rgb.failed.size, indexChecks };
 }
 
 /**

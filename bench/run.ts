@@ -163,6 +163,7 @@ async function main(): Promise<void> {
     result.per_class = Object.fromEntries(Object.entries(q.datasets).map(([ds, r]) => [ds, r.perClass]));
     result.dataset_notes = Object.fromEntries(Object.entries(q.datasets).map(([ds, r]) => [ds, r.notes]));
     result.gallery_decode_failures = q.failed;
+    result.index_checks = q.indexChecks;
     console.log('\nQUALITY (mAP@all with 95% bootstrap interval over queries)\n' + qualityTable(byDataset));
     console.log('\nMODEL BARS (mAP@all ratios, zero-shot classes)');
     for (const [k, v] of Object.entries(result.bars as ReturnType<typeof bars>)) console.log(`  ${pad(k, 38)} ${v.ratio === null ? 'n/a' : v.ratio.toFixed(2) + 'x'} (target >= ${v.target}x) ${v.pass === null ? 'NOT MEASURED' : v.pass ? 'PASS' : 'FAIL'}  ${v.detail}`);
