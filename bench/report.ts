@@ -106,6 +106,14 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
       L.push('');
     }
   }
+  if (r.storm) {
+    const st = r.storm;
+    L.push('## Load: a storm of files (bench/storm.ts)', '', `${st.files.toLocaleString('en')} SVG files created within ${st.create_s} s, delivered to FolderIndex in watcher-sized bursts with encoding in the worker process (as in the extension host), then all deleted.`, '');
+    L.push('| measure | value |', '|---|---|');
+    L.push(`| indexed | ${st.indexed_s} s (${st.images_per_s} images/s) |`, `| deleted from the index | ${st.delete_s} s |`);
+    L.push(`| host event-loop delay while indexing (beyond a 5 ms timer) | p50 ${st.event_loop_delay_ms.p50} ms, p99 ${st.event_loop_delay_ms.p99} ms, max ${st.event_loop_delay_ms.max} ms |`);
+    L.push(`| RSS growth of the host process | ${st.rss_growth_mb} MB |`, `| index equal to a rebuild afterwards | ${st.consistent} |`, '');
+  }
   if (r.index_checks) {
     const c = r.index_checks;
     L.push('## Index checks on real embeddings', '', `On the QuickDraw-unseen → assets gallery of the shipped model (${c.ann.gallery.toLocaleString('en')} real image vectors, ${c.ann.queries} sketch queries):`, '');

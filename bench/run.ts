@@ -16,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { runQuality, DatasetResult } from './quality';
+import { runStorm } from './storm';
 import { runPerf, PerfResult } from './perf';
 import { hogMethod, Method, randomMethod, studentMethod, teacherMethod } from './lib/methods';
 import { Summary } from './lib/metrics';
@@ -185,6 +186,10 @@ async function main(): Promise<void> {
     for (const [n, q] of Object.entries(p.query_ms)) console.log(`  ${pad(n, 10)} ${pad(String(q.p50), 10)} ${pad(String(q.p95), 10)} ${pad(String(q.encode_p50), 8)} ${pad(String(q.search_p50), 8)} ${pad(String(q.js_topk_search_p50), 8)} ${pad(String(q.bruteforce_search_p50), 8)} ${q.search_speedup_vs_bruteforce}x / ${q.search_speedup_vs_js_topk}x`);
     for (const [k, v] of Object.entries(result.perf_targets as ReturnType<typeof perfTargets>)) console.log(`  ${pad(k, 24)} ${pad(String(v.value), 10)} target ${pad(v.target, 12)} ${a.quick ? '(quick run: smaller sizes, indicative only)' : v.pass ? 'PASS' : 'FAIL'}`);
     console.log(`  GPU provider: ${p.gpu}`);
+    log('storm');
+    const storm = await runStorm({ files: a.quick ? 200 : 10_000, modelDir: a.models[0], log });
+    result.storm = storm;
+    if (!storm.consistent) throw new Error('storm: the index did not end equal to a rebuild');
   }
   result.duration_s = Math.round((Date.now() - t0) / 1000);
   fs.mkdirSync(path.dirname(a.out), { recursive: true });
