@@ -309,6 +309,16 @@ describe('Sketch Search features in VS Code (code-server + Chromium)', { timeout
     await poll(`ArrowDown to select result ${expected} (${cols} columns)`, async () => (await selectedIndex()) === expected, 5000, 100);
     console.log(`# ${cols} columns; ArrowDown went 1 -> ${expected}`);
 
+    // Shift+F10 opens the result menu from the keyboard; Escape closes it and gives focus back.
+    await page.keyboard.press('Shift+F10');
+    const menu = pad.locator('[data-testid=result-menu]');
+    await menu.waitFor({ state: 'visible', timeout: 5000 });
+    await poll('the first menu item to take focus', () => isFocused(menu.locator('[role=menuitem]').first()), 5000, 100);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached', timeout: 5000 });
+    await poll('focus to return to the result', () => isFocused(items().nth(expected)), 5000, 100);
+    assert.ok((await items().count()) > 0, 'Escape in the menu must not clear the results');
+
     const target = names[expected];
     await page.keyboard.press('Enter');
     await activeTabIs(target);
