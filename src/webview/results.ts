@@ -20,7 +20,7 @@ export const RESULT_MENU: MenuEntry[] = [
   { id: 'copyPath', label: t('Copy Path') },
   { id: 'copyRelativePath', label: t('Copy Relative Path') },
   { separator: true },
-  { id: 'insertReference', label: t('Insert Reference at Cursor'), shortcut: 'Ctrl+Enter' },
+  { id: 'insertReference', label: t('Insert Reference'), shortcut: 'Ctrl+Enter' },
   { id: 'insertMarkdownLink', label: t('Insert Markdown Image Link') },
   { id: 'insertHtmlImg', label: t('Insert HTML <img>') },
   { id: 'insertImportPath', label: t('Insert import/require Path') },
