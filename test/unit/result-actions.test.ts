@@ -34,3 +34,23 @@ test('insertReference edits every selection of the active editor, relative to it
   await runResultAction('insertReference', '/ws/img/logo.png');
   assert.equal(recorded.messages.length, 1, 'no editor: a warning, no edit');
 });
+
+test('with an image preview active, insertion goes to the one visible text editor', async () => {
+  const { targetEditor } = await import('../../src/extension/resultActions');
+  const md = { document: { uri: { scheme: 'file', fsPath: '/ws/notes.md' } } };
+  const out = { document: { uri: { scheme: 'output', fsPath: 'x' } } };
+  const w = vscodeMock.window as unknown as { activeTextEditor: unknown; visibleTextEditors?: unknown[] };
+  const saved = { active: w.activeTextEditor, visible: w.visibleTextEditors };
+  try {
+    w.activeTextEditor = undefined;
+    w.visibleTextEditors = [md, out];
+    assert.equal(targetEditor(), md);
+    w.visibleTextEditors = [md, { document: { uri: { scheme: 'file', fsPath: '/ws/b.md' } } }];
+    assert.equal(targetEditor(), undefined, 'ambiguous: two text editors visible');
+    w.visibleTextEditors = [];
+    assert.equal(targetEditor(), undefined);
+  } finally {
+    w.activeTextEditor = saved.active;
+    w.visibleTextEditors = saved.visible;
+  }
+});
