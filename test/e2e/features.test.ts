@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { codeServerInstalled, findVsix, startCodeServer, type CodeServer } from './helpers/codeServer';
+import { newWorkbenchPage, stepRunner, tearDown, type StepContext } from './helpers/steps';
 import { DRAWINGS, type Pt } from './drawings';
 import {
   Fatal, RESULTS_DIR, drawStrokes, launchBrowser, openWorkbench, pickQuickInput, poll, resultNames, runCommand,
@@ -42,32 +43,9 @@ let workspace: string;
 let stateDir: string;
 const consoleLines: string[] = [];
 
-async function diagnose(label: string, err: unknown): Promise<never> {
-  const safe = label.replace(/[^a-z0-9-]+/gi, '-').toLowerCase().slice(0, 60);
-  let shot = '';
-  if (page) shot = await screenshot(page, `FAILED-${PREFIX}${safe}`).catch((e) => `(screenshot failed: ${e})`);
-  let padText = '';
-  if (pad) padText = await pad.locator('body').innerText({ timeout: 3000 }).catch(() => '(webview not reachable)');
-  console.error(`\n=== E2E failure in "${label}" ===\n${String((err as Error)?.stack ?? err)}`);
-  console.error(`screenshot: ${shot}`);
-  console.error(`webview text:\n${padText.slice(0, 2000)}`);
-  console.error(`browser console (errors and warnings, last ${consoleLines.length}):\n${consoleLines.join('\n')}`);
-  if (cs) console.error(`code-server logs:\n${cs.logTail(40)}`);
-  throw err;
-}
-
+const ctx: StepContext = { page: () => page, pad: () => pad, codeServer: () => cs, consoleLines, prefix: PREFIX };
 /** The first step opens the pad; every later step is independent of the others' outcome (each starts from a cleared pad). */
-let setupFailed = '';
-function e2e(name: string, fn: () => Promise<void>, timeoutMs = 120_000): void {
-  test(name, { timeout: timeoutMs }, async (t) => {
-    if (setupFailed) return t.skip(`skipped: "${setupFailed}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      await diagnose(name, err);
-    }
-  });
-}
+const e2e = stepRunner(ctx, { chained: false, defaultTimeoutMs: 120_000 });
 
 const items = (): Locator => pad.locator('[data-testid=result-item]');
 const canvas = (): Locator => pad.locator('[data-testid=pad-canvas]');
@@ -261,34 +239,17 @@ describe('Sketch Search features in VS Code (code-server + Chromium)', { timeout
     console.log(`# VSIX ${vsix}\n# workspace ${workspace}`);
     cs = await startCodeServer({ workspace, vsix, theme: 'light', stateDir });
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() !== 'error' && m.type() !== 'warning') return;
-      const t = m.text();
-      if (/open-vsx\.org|ERR_NAME_NOT_RESOLVED|allow-scripts and allow-same-origin|web worker extension host|authentication provider 'github'/.test(t)) return;
-      consoleLines.push(`[${m.type()}] ${t.slice(0, 600)}`);
-      if (consoleLines.length > 30) consoleLines.shift();
-    });
+    page = await newWorkbenchPage(browser, consoleLines);
     pad = webviewFrame(page);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await cs?.stop().catch(() => undefined);
-    if (stateDir && !process.env.E2E_KEEP) fs.rmSync(stateDir, { recursive: true, force: true });
-  });
+  after(() => tearDown(browser, cs, stateDir));
 
-  test('opens the Sketch Pad and indexes the workspace', { timeout: 180_000 }, async () => {
-    try {
-      await openWorkbench(page, cs!.url);
-      await openSketchPad();
-      console.log(`# status: ${await waitReady()}`);
-    } catch (err) {
-      setupFailed = 'opens the Sketch Pad';
-      await diagnose('setup', err);
-    }
-  });
+  e2e('opens the Sketch Pad and indexes the workspace', async () => {
+    await openWorkbench(page, cs!.url);
+    await openSketchPad();
+    console.log(`# status: ${await waitReady()}`);
+  }, 180_000, true);
 
   e2e('keyboard: arrows move the selection, Enter opens, Escape clears and focuses the pad', async () => {
     const names = await search();

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { codeServerInstalled, findVsix, startCodeServer, type CodeServer, type Theme } from './helpers/codeServer';
+import { newWorkbenchPage, stepRunner, tearDown, type StepContext } from './helpers/steps';
 import { DRAWINGS, type Drawing, type Pt } from './drawings';
 import {
   Fatal, RESULTS_DIR, drawStrokes, launchBrowser, openWorkbench, poll, resultNames, runCommand,
@@ -40,36 +41,10 @@ let stateDir: string;
 /** The last browser console errors/warnings (workbench and webviews), printed on failure. */
 const consoleLines: string[] = [];
 
-async function diagnose(label: string, err: unknown): Promise<never> {
-  const safe = label.replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
-  let shot = '';
-  if (page) shot = await screenshot(page, `FAILED-${safe}`).catch((e) => `(screenshot failed: ${e})`);
-  let padText = '';
-  if (pad) {
-    padText = await pad.locator('body').innerText({ timeout: 3000 }).catch(() => '(webview not reachable)');
-  }
-  console.error(`\n=== E2E failure in "${label}" ===\n${String((err as Error)?.stack ?? err)}`);
-  console.error(`screenshot: ${shot}`);
-  console.error(`webview text:\n${padText.slice(0, 2000)}`);
-  console.error(`browser console (errors and warnings, last ${consoleLines.length}):\n${consoleLines.join('\n')}`);
-  if (cs) console.error(`code-server logs:\n${cs.logTail(40)}`);
-  throw err;
-}
-
 /** Runs a test body, printing a screenshot path, the webview's text and log tails on failure. */
-let broken = '';
-function e2e(name: string, fn: () => Promise<void>, timeoutMs = 180_000): void {
-  test(name, { timeout: timeoutMs }, async (t) => {
-    // The steps build on each other: after a failure, the rest would only time out.
-    if (broken) return t.skip(`skipped: "${broken}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      broken = name;
-      await diagnose(name, err);
-    }
-  });
-}
+const ctx: StepContext = { page: () => page, pad: () => pad, codeServer: () => cs, consoleLines };
+// The steps build on each other: after a failure, the rest would only time out.
+const e2e = stepRunner(ctx, { chained: true, defaultTimeoutMs: 180_000 });
 
 async function statusLine(): Promise<string> {
   return text(pad.locator('[data-testid=status-line]'));
@@ -130,23 +105,11 @@ describe('Sketch Search in VS Code (code-server + Chromium)', { timeout: 900_000
     cs = await startCodeServer({ workspace, vsix, theme: 'light', stateDir });
     console.log(`# code-server on ${cs.url} (${Date.now() - t0} ms incl. extension install)`);
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() !== 'error' && m.type() !== 'warning') return;
-      const t = m.text();
-      if (/open-vsx\.org|ERR_NAME_NOT_RESOLVED|allow-scripts and allow-same-origin|web worker extension host|authentication provider 'github'/.test(t)) return; // offline noise
-      consoleLines.push(`[${m.type()}] ${t.slice(0, 600)}`);
-      if (consoleLines.length > 30) consoleLines.shift();
-    });
+    page = await newWorkbenchPage(browser, consoleLines);
     pad = webviewFrame(page);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await cs?.stop().catch(() => undefined);
-    if (stateDir && !process.env.E2E_KEEP) fs.rmSync(stateDir, { recursive: true, force: true });
-  });
+  after(() => tearDown(browser, cs, stateDir));
 
   e2e('opens the Sketch Pad from the command palette and indexes the workspace', async () => {
     await openWorkbench(page, cs!.url);
