@@ -261,12 +261,7 @@ function onStrokesChanged(reason: ChangeReason): void {
   persist();
   if (pad.history.isEmpty) {
     debounce.cancel();
-    tracker.invalidate();
-    imageQueryLabel = null;
-    searchError = undefined;
-    results.clear();
-    status.setLatency(null);
-    post({ type: 'clear' });
+    dropResults();
     if (reason === 'clear') announce('Sketch cleared');
   } else {
     debounce.schedule();
@@ -279,13 +274,18 @@ function clearAll(): void {
   if (!pad.history.isEmpty) {
     pad.clear(); // -> onStrokesChanged('clear')
   } else if (results.size > 0 || imageQueryLabel !== null) {
-    tracker.invalidate();
-    imageQueryLabel = null;
-    searchError = undefined;
-    results.clear();
-    status.setLatency(null);
-    post({ type: 'clear' });
+    dropResults();
   }
+}
+
+/** Forget the shown results (stale responses are ignored from now on) and tell the host. */
+function dropResults(): void {
+  tracker.invalidate();
+  imageQueryLabel = null;
+  searchError = undefined;
+  results.clear();
+  status.setLatency(null);
+  post({ type: 'clear' });
 }
 
 function sendSearch(): void {
