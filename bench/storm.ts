@@ -36,7 +36,6 @@ export async function runStorm(opts: { files: number; modelDir: string; log: (s:
   const rssTimer = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 100);
   const RES_MS = 5;
   const h = monitorEventLoopDelay({ resolution: RES_MS });
-  h.enable();
   // Create: the files land within seconds; events arrive in watcher-sized bursts (as the host batches them).
   const t0 = performance.now();
   const files: string[] = [];
@@ -49,11 +48,17 @@ export async function runStorm(opts: { files: number; modelDir: string; log: (s:
     files.push(f);
   }
   const create_s = (performance.now() - t0) / 1000;
+  // From here on the event loop is the host's: only the product's handling of the storm runs on it
+  // (the files were written above by this process's synchronous loop, standing in for git or a build).
+  h.enable();
   for (let i = 0; i < files.length; i += 500) await ix.updateFiles(files.slice(i, i + 500));
   const indexed_s = (performance.now() - t0) / 1000;
   const t1 = performance.now();
-  for (const f of files) fs.rmSync(f);
-  for (let i = 0; i < files.length; i += 1000) await ix.removeFiles(files.slice(i, i + 1000));
+  for (let i = 0; i < files.length; i += 1000) {
+    const chunk = files.slice(i, i + 1000);
+    await Promise.all(chunk.map((f) => fs.promises.rm(f)));
+    await ix.removeFiles(chunk);
+  }
   const delete_s = (performance.now() - t1) / 1000;
   h.disable();
   clearInterval(rssTimer);

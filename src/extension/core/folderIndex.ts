@@ -246,8 +246,15 @@ export class FolderIndex {
       this.skipped.clear();
       return;
     }
-    if (this.rowOf.has(rel)) this.remove(rel);
+    if (this.rowOf.has(rel)) {
+      // A file: no need to look for entries below it (that scan is O(index) per event).
+      this.remove(rel);
+      this.skipped.delete(rel);
+      return;
+    }
+    this.skipped.delete(rel);
     const prefix = rel + '/';
+    if (!this.entries.some((e) => e.path.startsWith(prefix)) && ![...this.skipped.keys()].some((p) => p.startsWith(prefix))) return;
     for (const e of [...this.entries]) if (e.path.startsWith(prefix)) this.remove(e.path);
     for (const p of [...this.skipped.keys()]) if (p === rel || p.startsWith(prefix)) this.skipped.delete(p);
   }
