@@ -95,7 +95,7 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
     L.push(`| ready with a 100k index on disk | ${p.ready_ms_100k} ms (import ${p.ready_detail.import_ms}, model ${p.ready_detail.model_ms}, index load ${p.ready_detail.load_ms}, first search ${p.ready_detail.search_ms}) |`);
     L.push('');
     if (p.scale) {
-      L.push('### By index size', '', 'Synthetic random unit vectors (a worst case for HNSW: no cluster structure); index file = 8-bit vectors + scales + JSON metadata with realistic paths; ready = new process: import + model + index load + first search; approximate index = usearch HNSW snapshot (src/extension/core/annIndex.ts), 100 candidates re-scored exactly, recall@50 against the shipped exact search. The extension switches to it above `sketchSearch.approximateSearchThreshold` (200,000).', '');
+      L.push('### By index size', '', 'Synthetic random unit vectors (a worst case for HNSW: no cluster structure); index file = 8-bit vectors + scales + JSON metadata with realistic paths; ready = new process: import + model + index load + first search; approximate index = usearch HNSW snapshot (src/extension/core/annIndex.ts), 100 candidates re-scored exactly, recall@50 against the shipped exact search. The extension switches to it above `sketchSearch.approximateSearchThreshold` (default 500,000, where exact search reaches about 20 ms).', '');
       L.push('| indexed images | query p50 ms | query p95 ms | index on disk MB | ready ms | extra RSS MB | HNSW build s | HNSW search p50 / p95 ms | exact search p50 ms | HNSW recall@50 |', '|---|---|---|---|---|---|---|---|---|---|');
       for (const [n, sc] of Object.entries<Any>(p.scale)) {
         const q = p.query_ms[n] ?? {};

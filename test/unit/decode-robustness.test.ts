@@ -95,3 +95,17 @@ test('raster sketches are framed like strokes and recognised as sketches', async
   const photo = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3a7bd5' } }).png().toBuffer();
   assert.equal(looksLikeSketch(await imageToRgb(photo)), false);
 });
+
+test('animated GIF and WebP: the first frame is used', async () => {
+  const red = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#ff0000' } }).png().toBuffer();
+  const blue = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#0000ff' } }).png().toBuffer();
+  for (const fmt of ['webp', 'gif'] as const) {
+    const anim = await sharp([red, blue], { join: { animated: true } } as never)[fmt]().toBuffer();
+    assert.equal((await sharp(anim, { animated: true }).metadata()).pages, 2, `${fmt} has two frames`);
+    const p = path.join(dir, `anim.${fmt}`);
+    fs.writeFileSync(p, anim);
+    const rgb = await imageToRgb(p);
+    const mid = (64 * INPUT_SIZE + 64) * 3;
+    assert.ok(rgb[mid] > 200 && rgb[mid + 2] < 60, `${fmt}: expected the red first frame, got ${[...rgb.subarray(mid, mid + 3)]}`);
+  }
+});

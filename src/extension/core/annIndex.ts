@@ -24,10 +24,10 @@ export interface AnnSearcher {
 
 export const ANN_EXPANSION_SEARCH = 160;
 /**
- * Exact search (onnxruntime MatMul + TopK) stays under the query-latency goal up to about this
+ * Exact search (onnxruntime uint8 x int8 + TopK) stays near the 25 ms query goal up to about this
  * many images on a 2-core CPU (docs/BENCHMARKS.md); above it a folder gets an HNSW snapshot.
  */
-export const ANN_DEFAULT_THRESHOLD = 200_000;
+export const ANN_DEFAULT_THRESHOLD = 500_000;
 
 /** Signed 8-bit vectors (code - 128) for the graph: the per-row scale barely varies for unit vectors, and candidates are re-scored exactly. */
 export function annVectors(codes: Uint8Array, count: number, dim: number): Int8Array {
