@@ -28,7 +28,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   rm -rf dist
   node esbuild.mjs --production
 fi
-for f in dist/extension.js dist/encoderWorker.js dist/webview.js; do
+for f in dist/extension.js dist/encoderWorker.js media/webview.js; do
   [ -f "$f" ] || die "$f missing after the build"
 done
 

@@ -77,14 +77,14 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     const webview = view.webview;
     webview.options = {
       enableScripts: true,
+      // Only the extension's media (styles, the webview bundle) and the thumbnail cache.
       localResourceRoots: [
-        vscode.Uri.joinPath(this.ctx.extensionUri, 'dist'),
         vscode.Uri.joinPath(this.ctx.extensionUri, 'media'),
         vscode.Uri.file(this.thumbs.dir),
       ],
     };
     webview.html = renderWebviewHtml({
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'webview.js')).toString(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, 'media', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, 'media', 'webview.css')).toString(),
       cspSource: webview.cspSource,
       nonce: crypto.randomBytes(16).toString('hex'),

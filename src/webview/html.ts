@@ -1,10 +1,10 @@
 /**
  * The sidebar webview's HTML page (pure: no vscode import, so the host's view provider and tests
- * can both call it). The UI itself is built at runtime by dist/webview.js (src/webview/main.ts).
+ * can both call it). The UI itself is built at runtime by media/webview.js (src/webview/main.ts).
  */
 
 export interface WebviewHtmlOptions {
-  /** webview.asWebviewUri(dist/webview.js) */
+  /** webview.asWebviewUri(media/webview.js) */
   scriptUri: string;
   /** webview.asWebviewUri(media/webview.css) */
   styleUri: string;

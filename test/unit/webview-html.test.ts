@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { renderWebviewHtml } from '../../src/webview/html';
 
 const base = {
-  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/webview.js',
   styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/webview.css',
   cspSource: 'https://*.vscode-cdn.net',
   nonce: 'a1B2c3D4e5F6g7H8',
