@@ -106,7 +106,7 @@ LIST="$(unzip -Z1 "$OUT")"
 need() { grep -qE "$1" <<<"$LIST" || die "VSIX lacks $1"; }
 need '^extension/dist/extension\.js$'
 need '^extension/dist/encoderWorker\.js$'
-need '^extension/dist/webview\.js$'
+need '^extension/media/webview\.js$'
 need '^extension/models/model\.json$'
 need '^extension/models/[^/]+\.onnx$'
 need "^extension/node_modules/onnxruntime-node/bin/napi-v6/$OS/$ARCH/onnxruntime_binding\.node$"

@@ -24,7 +24,7 @@ test('the page carries the required CSP and a nonce on its only script', () => {
   const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
   assert.equal(scripts.length, 1);
   assert.match(scripts[0], /nonce="a1B2c3D4e5F6g7H8"/);
-  assert.match(scripts[0], /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.js"/);
+  assert.match(scripts[0], /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/media\/webview\.js"/);
   assert.match(html, /<link rel="stylesheet" href="https:\/\/file\+[^"]*webview\.css">/);
   assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');
   assert.doesNotMatch(html, /vscode-codicon-stylesheet/);
