@@ -135,7 +135,7 @@ export class IndexManager implements vscode.Disposable {
       const note = await index.load();
       if (note) { this.log(`[${wf.name}] ${note}`); void vscode.window.showInformationMessage(`Sketch Search: ${note}`); }
       if (index.size >= this.annThreshold()) {
-        index.attachAnn(await openAnn(`${store}.hnsw`, this.worker.modelId, this.worker.dim).catch(() => undefined));
+        index.attachAnn(await openAnn(index.annFile, this.worker.modelId, this.worker.dim).catch(() => undefined));
       }
       this.folders.set(wf.uri.toString(), { wf, index });
     }
@@ -168,7 +168,7 @@ export class IndexManager implements vscode.Disposable {
 
   /** (Re)build the approximate-search snapshot of a large folder when it covers too little. */
   private async refreshAnn(wf: vscode.WorkspaceFolder, index: FolderIndex): Promise<void> {
-    const file = `${index.storeFile}.hnsw`;
+    const file = index.annFile;
     if (index.size < this.annThreshold()) {
       if (index.hasAnn) { index.attachAnn(undefined); await removeAnnFiles(file); }
       return;
@@ -253,25 +253,17 @@ export class IndexManager implements vscode.Disposable {
   /** Re-reconcile every folder; with `fromScratch`, forget the stored vectors first. */
   rebuild(fromScratch = true): void {
     this.cancel();
-    if (fromScratch) {
-      const entries = [...this.folders.values()];
-      this.folders.clear();
-      this.enqueue(async () => {
-        for (const { index } of entries) {
-          await import('fs').then((fs) => fs.promises.rm(index.storeFile, { force: true }));
-        }
-      });
-    }
     this.enqueue(async () => {
-      if (!this.started) { await this.start(); return; }
-      if (fromScratch) await this.syncFolders();
-      else {
-        // settings changed: rebuild FolderIndex objects with the new options, keeping stored vectors
-        this.folders.clear();
-        await this.syncFolders();
-      }
+      const old = [...this.folders.values()];
+      this.folders.clear();
+      // From scratch: forget what is stored (index, journal, search snapshot). Otherwise only the
+      // options changed: new FolderIndex objects reuse the stored vectors.
+      if (fromScratch) for (const { index } of old) await index.discardStored();
+      if (!this.started) await this.start();
+      else await this.syncFolders();
     });
   }
+
 
   async embedStrokes(strokes: Stroke[]): Promise<Float32Array> {
     return this.worker.embedStrokes(strokes);

@@ -298,3 +298,18 @@ test('odd names and very deep trees are indexed; unreadable files get a clear re
   assert.equal(describeError(Object.assign(new Error("EACCES: permission denied, open '/x.png'"), { code: 'EACCES' })), 'permission denied');
   assert.equal(describeError(new Error("ENOENT: no such file or directory, open '/x.png'")), 'file no longer exists');
 });
+
+test('discarding what is stored also drops the journal, so a rebuild starts empty', async () => {
+  const dir = tmpdir();
+  fs.writeFileSync(path.join(dir, 'a.png'), 'a');
+  const store = path.join(tmpdir(), 'i.sksidx');
+  const ix = new FolderIndex(dir, store, new HashEncoder(), { preprocessVersion: 1 });
+  await ix.reconcile();
+  fs.writeFileSync(path.join(dir, 'b.png'), 'b');
+  await ix.updateFiles([path.join(dir, 'b.png')]); // journaled, not yet saved in full
+  assert.ok(fs.existsSync(`${store}.journal`));
+  await ix.discardStored();
+  const fresh = new FolderIndex(dir, store, new HashEncoder(), { preprocessVersion: 1 });
+  assert.equal(await fresh.load(), undefined);
+  assert.equal(fresh.size, 0);
+});

@@ -4,11 +4,11 @@
  * encoded) and by `updateFiles` / `removeFiles` (file watcher events).
  */
 import { createHash } from 'crypto';
-import { mkdir, open, readFile, rm } from 'fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'fs/promises';
 import * as path from 'path';
 import { EntryMeta, IndexLoadError, readIndexFile, SkippedFile, writeIndexFile } from './indexStore';
-import { ScannedFile, scanFolder, ScanOptions } from './scan';
-import type { AnnSearcher } from './annIndex';
+import { makeMatcher, ScannedFile, scanFolder, ScanOptions, tooLargeReason } from './scan';
+import { removeAnnFiles, type AnnSearcher } from './annIndex';
 import { jsTopK, TopKEngine } from './topkEngine';
 import { Hit, QuantizedRows, VectorMatrix } from './vectorIndex';
 import type { EmbedResult } from './embedder';
@@ -102,6 +102,16 @@ export class FolderIndex {
 
   private get journalFile(): string { return `${this.storeFile}.journal`; }
 
+  /** The approximate-search snapshot's file (annIndex.ts), next to the index. */
+  get annFile(): string { return `${this.storeFile}.hnsw`; }
+
+  /** Delete everything stored for this folder: index file, journal, search snapshot. */
+  async discardStored(): Promise<void> {
+    await rm(this.storeFile, { force: true });
+    await rm(this.journalFile, { force: true });
+    await removeAnnFiles(this.annFile);
+  }
+
   /**
    * Work done since the last full save is appended to a journal after every batch (fsynced), so
    * a crash or a kill loses at most the batch in flight. Lines: a header, then one JSON record per
@@ -181,7 +191,9 @@ export class FolderIndex {
     for (const s of scan.skipped) this.skipped.set(s.path, s.reason);
     const todo = scan.files.filter((f) => {
       const r = this.rowOf.get(f.rel);
-      if (r === undefined) return !this.skipped.has(f.rel) || this.skippedStale(f);
+      // New, or skipped before: a skipped file's old stat is not kept, so every full reconcile
+      // retries it (cheap: failures are rare).
+      if (r === undefined) return true;
       const e = this.entries[r];
       return e.size !== f.size || e.mtimeMs !== f.mtimeMs;
     });
@@ -194,8 +206,6 @@ export class FolderIndex {
   /** Files created or changed (watcher). Paths are absolute. */
   async updateFiles(absPaths: string[]): Promise<void> {
     const files: ScannedFile[] = [];
-    const { stat } = await import('fs/promises');
-    const { makeMatcher } = await import('./scan');
     const m = makeMatcher(this.opts);
     let sawFolder = false;
     const gone: string[] = []; // vanished or no longer included: journaled as deletions
@@ -210,7 +220,7 @@ export class FolderIndex {
         if (this.opts.maxFileBytes !== undefined && st.size > this.opts.maxFileBytes) {
           this.remove(rel);
           gone.push(rel);
-          this.skipped.set(rel, `larger than ${(this.opts.maxFileBytes / 1e6).toFixed(0)} MB`);
+          this.skipped.set(rel, tooLargeReason(this.opts.maxFileBytes));
           continue;
         }
         files.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs });
@@ -254,9 +264,8 @@ export class FolderIndex {
     }
     this.skipped.delete(rel);
     const prefix = rel + '/';
-    if (!this.entries.some((e) => e.path.startsWith(prefix)) && ![...this.skipped.keys()].some((p) => p.startsWith(prefix))) return;
-    for (const e of [...this.entries]) if (e.path.startsWith(prefix)) this.remove(e.path);
-    for (const p of [...this.skipped.keys()]) if (p === rel || p.startsWith(prefix)) this.skipped.delete(p);
+    for (const p of this.entries.filter((e) => e.path.startsWith(prefix)).map((e) => e.path)) this.remove(p);
+    for (const p of [...this.skipped.keys()]) if (p.startsWith(prefix)) this.skipped.delete(p);
   }
 
   /** Full save only now and then; the journal covers what happens in between. */
@@ -329,11 +338,6 @@ export class FolderIndex {
     return rel.split(path.sep).join('/');
   }
 
-  private skippedStale(_f: ScannedFile): boolean {
-    // A skipped file is retried by reconcile only when it changed; we don't keep its old stat,
-    // so retry on every full reconcile (cheap: failures are rare).
-    return true;
-  }
 
   private async encodeFiles(files: ScannedFile[], onProgress?: (p: Progress) => void, token?: CancelToken): Promise<{ added: number; failed: number }> {
     const batch = this.opts.batchSize ?? 16;

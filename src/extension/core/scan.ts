@@ -16,6 +16,11 @@ export interface ScanOptions {
   maxFileBytes?: number;
 }
 
+/** The reason shown for a file over the size cap. */
+export function tooLargeReason(maxFileBytes: number): string {
+  return `larger than ${(maxFileBytes / 1e6).toFixed(0)} MB`;
+}
+
 export interface ScannedFile { rel: string; abs: string; size: number; mtimeMs: number }
 export interface ScanResult { files: ScannedFile[]; skipped: { path: string; reason: string }[] }
 
@@ -54,7 +59,7 @@ export async function scanFolder(root: string, opts: ScanOptions = {}): Promise<
         try {
           const st = await fs.promises.stat(abs);
           if (opts.maxFileBytes !== undefined && st.size > opts.maxFileBytes) {
-            skipped.push({ path: rel, reason: `larger than ${(opts.maxFileBytes / 1e6).toFixed(0)} MB` });
+            skipped.push({ path: rel, reason: tooLargeReason(opts.maxFileBytes) });
             continue;
           }
           files.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs });
