@@ -43,12 +43,43 @@ def sketchy_val_classes(seen):
     return sorted(sorted(seen, key=lambda c: hashlib.sha1(('sketchy-val:' + normalize(c)).encode()).hexdigest())[:N_VAL])
 
 
+def content_key(*parts):
+    """sha1 over files (by content) and strings: what a cached output was made from."""
+    h = hashlib.sha1()
+    for p in parts:
+        if isinstance(p, np.ndarray):
+            h.update(np.ascontiguousarray(p).tobytes())
+        elif os.path.isfile(p):
+            with open(p, 'rb') as f:
+                for chunk in iter(lambda: f.read(1 << 20), b''):
+                    h.update(chunk)
+        else:
+            h.update(p.encode())
+    return h.hexdigest()
+
+
+def cached(out_file, key):
+    """True when out_file exists and was made from the inputs hashed in key. A cache keyed only by
+    existence once kept teacher features of an older photo list, so every target is keyed by content."""
+    try:
+        return os.path.exists(out_file) and open(out_file + '.key').read() == key
+    except OSError:
+        return False
+
+
+def mark(out_file, key):
+    with open(out_file + '.key', 'w') as f:
+        f.write(key)
+
+
 def run_prep(list_file, out_file):
-    if os.path.exists(out_file) and os.path.exists(out_file + '.json'):
+    key = content_key(list_file, os.path.join(REPO, 'training', 'prep_images.ts'))
+    if cached(out_file, key) and os.path.exists(out_file + '.json'):
         return
     t = time.time()
     subprocess.run(['npx', 'tsx', os.path.join(REPO, 'training', 'prep_images.ts'), list_file, out_file],
                    check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    mark(out_file, key)
     print(f'  decoded {list_file} in {time.time() - t:.0f}s', flush=True)
 
 
@@ -227,12 +258,15 @@ def main(argv=None):
             ('qd_eval', None)]
     for name, get in jobs:
         out = os.path.join(work, f'teacher_{name}.npy')
-        if os.path.exists(out):
+        x = qd_eval_t if get is None else None
+        u8 = get() if get is not None else None
+        key = content_key(tpath, u8 if u8 is not None else x, 'teacher-224-bilinear')
+        if cached(out, key):
             continue
         t = time.time()
-        x = qd_eval_t if get is None else None
-        feats = teacher_features(tpath, get() if get is not None else None, tensors=x)
+        feats = teacher_features(tpath, u8, tensors=x)
         np.save(out, feats)
+        mark(out, key)
         print(f'  teacher {name}: {feats.shape} in {time.time() - t:.0f}s', flush=True)
     print('prepare done', flush=True)
 

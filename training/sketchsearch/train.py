@@ -166,7 +166,10 @@ def main(argv=None):
     for p in img_branch.backbone.parameters():
         p.requires_grad_(False)
     cache = os.path.join(work, f'imgfeat_w{args.image_width}.npy')
-    if not os.path.exists(cache):
+    from .prepare import cached, content_key, mark
+    feat_key = content_key(*(os.path.join(work, f) for f in ('photos.u8', 'assets.u8', 'eval_assets.u8')),
+                           os.path.join(args.teacher_dir, INIT[args.image_width]))
+    if not cached(cache, feat_key):
         t = time.time()
         u8 = np.concatenate([load_u8(os.path.join(work, 'photos.u8')), load_u8(os.path.join(work, 'assets.u8')),
                              load_u8(os.path.join(work, 'eval_assets.u8'))])
@@ -182,6 +185,7 @@ def main(argv=None):
                     out.append(bb(x.contiguous(memory_format=torch.channels_last)).numpy())
                 feats.append(np.concatenate(out))
         np.save(cache, np.stack(feats).astype(np.float32))
+        mark(cache, feat_key)
         print(f'image trunk features in {time.time() - t:.0f}s', flush=True)
     feats = torch.from_numpy(np.load(cache))  # [2, N_all, C]
     n_ph, n_as = len(photos), len(assets)
