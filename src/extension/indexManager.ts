@@ -11,7 +11,7 @@ import { readSettings } from './config';
 import { FolderIndex, SearchHit } from './core/folderIndex';
 import { jsTopK, OrtTopK, TopKEngine } from './core/topkEngine';
 import { acquireWriterLock } from './core/writerLock';
-import { ANN_DEFAULT_THRESHOLD, annVectors, openAnn, removeAnnFiles } from './core/annIndex';
+import { ANN_DEFAULT_THRESHOLD, ANN_MIN_RECALL, annVectors, openAnn, removeAnnFiles } from './core/annIndex';
 import { PREPROCESS_VERSION, Stroke } from './core/preprocess';
 import { CrashIsolatingFileEncoder, EncoderWorkerClient } from './core/workerClient';
 import type { IndexState } from '../shared/protocol';
@@ -180,7 +180,9 @@ export class IndexManager implements vscode.Disposable {
       const src = index.annSource();
       await this.worker.buildAnn(annVectors(src.rows.codes, src.rows.rows, index.dim), src.rows.rows, { modelId: this.worker.modelId, dim: index.dim, paths: src.paths, hashes: src.hashes }, file);
       index.attachAnn(await openAnn(file, this.worker.modelId, index.dim));
-      this.log(`[${wf.name}] approximate search snapshot of ${src.rows.rows} images built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      const recall = index.annRecall;
+      this.log(`[${wf.name}] approximate search snapshot of ${src.rows.rows} images built in ${((Date.now() - t0) / 1000).toFixed(1)} s, self-check recall@50 ${recall?.toFixed(3) ?? '?'}`
+        + (index.annInUse ? '' : `: below ${ANN_MIN_RECALL}, so this folder keeps exact search`));
     } catch (e) {
       index.attachAnn(undefined);
       this.log(`[${wf.name}] approximate search unavailable (${(e as Error).message}); using exact search`);

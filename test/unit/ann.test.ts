@@ -68,3 +68,62 @@ test('snapshot + delta: changed, new and deleted files are never stale; recall@5
   recall /= Q;
   assert.ok(recall >= 0.98, `recall@50 ${recall.toFixed(3)}`);
 });
+
+/** n unit vectors in `dim` dims: i.i.d. random, or clustered around `seeds` centres (as real embeddings are). */
+function vectors(n: number, dim: number, seeds: number, rnd: () => number): Float32Array {
+  const g = () => Math.sqrt(-2 * Math.log(Math.max(1e-12, rnd()))) * Math.cos(2 * Math.PI * rnd());
+  const centres = Array.from({ length: seeds }, () => Float32Array.from({ length: dim }, g));
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const v = out.subarray(i * dim, (i + 1) * dim);
+    const c = seeds ? centres[i % seeds] : undefined;
+    for (let j = 0; j < dim; j++) v[j] = c ? c[j] / Math.sqrt(dim) + (0.5 * g()) / Math.sqrt(dim) : g();
+    const norm = Math.hypot(...v);
+    for (let j = 0; j < dim; j++) v[j] /= norm;
+  }
+  return out;
+}
+
+test('the recall self-check keeps exact search for vectors HNSW cannot serve, and passes clustered ones', async () => {
+  const { quantizeMatrix } = await import('../../src/extension/core/quantize');
+  const { annUsable, ANN_MIN_RECALL } = await import('../../src/extension/core/annIndex');
+  let s = 7;
+  const rnd = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sks-ann-self-'));
+  const n = 20_000, dim = 256;
+  const results: Record<string, number> = {};
+  for (const [name, seeds] of [['random', 0], ['clustered', 400]] as const) {
+    const { codes } = quantizeMatrix(vectors(n, dim, seeds, rnd), n, dim);
+    const file = path.join(dir, `${name}.hnsw`);
+    const meta = await buildAnnFiles(annVectors(codes, n, dim), n, { modelId: 'm', dim, paths: Array.from({ length: n }, (_, i) => `f${i}`), hashes: new Array(n).fill('h') }, file);
+    const ann = await openAnn(file, 'm', dim);
+    assert.equal(ann?.meta.recallAt50, meta.recallAt50, 'the self-check is saved with the snapshot');
+    results[name] = meta.recallAt50!;
+  }
+  assert.ok(results.clustered >= ANN_MIN_RECALL, `clustered recall ${results.clustered}`);
+  assert.ok(results.random < ANN_MIN_RECALL, `random recall ${results.random}`);
+  assert.equal(annUsable({ modelId: 'm', dim, paths: [], hashes: [], recallAt50: results.random }), false);
+  assert.equal(annUsable({ modelId: 'm', dim, paths: [], hashes: [], recallAt50: results.clustered }), true);
+});
+
+test('a folder whose snapshot failed the self-check searches exactly but keeps the snapshot (no rebuild loop)', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sks-ann-low-'));
+  for (let i = 0; i < 300; i++) fs.writeFileSync(path.join(root, `f${i}.png`), `img ${i}`);
+  const store = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sks-ann-low-s-')), 'i.sksidx');
+  const ix = new FolderIndex(root, store, encoder, { preprocessVersion: 1, batchSize: 256 });
+  await ix.reconcile();
+  const src = ix.annSource();
+  // A graph over the wrong vectors (all zero) returns arbitrary candidates; its recorded self-check says so.
+  const meta = await buildAnnFiles(new Int8Array(src.rows.rows * DIM), src.rows.rows, { modelId: 'hash', dim: DIM, paths: src.paths, hashes: src.hashes }, `${store}.hnsw`);
+  fs.writeFileSync(`${store}.hnsw.json`, JSON.stringify({ ...meta, recallAt50: 0.1 }));
+  const ann = await openAnn(`${store}.hnsw`, 'hash', DIM);
+  assert.ok(ann && ann.meta.recallAt50! < 0.95);
+  ix.attachAnn(ann);
+  assert.equal(ix.hasAnn, true);
+  assert.equal(ix.annInUse, false);
+  assert.equal(ix.annStaleness(), 0);
+  for (let i = 0; i < 20; i++) {
+    const q = vecOf(Buffer.from(`img ${i * 7}`));
+    assert.equal((await ix.search(q, 1))[0].path, `f${i * 7}.png`, 'exact search finds each file');
+  }
+});

@@ -8,7 +8,7 @@ import { mkdir, open, readFile, rm, stat } from 'fs/promises';
 import * as path from 'path';
 import { EntryMeta, IndexLoadError, readIndexFile, SkippedFile, writeIndexFile } from './indexStore';
 import { makeMatcher, ScannedFile, scanFolder, ScanOptions, tooLargeReason } from './scan';
-import { removeAnnFiles, type AnnSearcher } from './annIndex';
+import { annCandidates, annUsable, removeAnnFiles, type AnnSearcher } from './annIndex';
 import { jsTopK, TopKEngine } from './topkEngine';
 import { Hit, QuantizedRows, VectorMatrix } from './vectorIndex';
 import type { EmbedResult } from './embedder';
@@ -274,7 +274,7 @@ export class FolderIndex {
   }
 
   async search(q: Float32Array, k: number, engine: TopKEngine = jsTopK): Promise<SearchHit[]> {
-    const hits = this.ann ? this.annSearch(this.ann, q, k) : await engine.topK(this.vectors.view(), q, k);
+    const hits = this.ann && this.annInUse ? this.annSearch(this.ann, q, k) : await engine.topK(this.vectors.view(), q, k);
     return hits.map((h: Hit) => {
       const e = this.entries[h.row];
       return { path: e.path, abs: path.join(this.root, e.path), score: h.score };
@@ -294,6 +294,11 @@ export class FolderIndex {
   }
 
   get hasAnn(): boolean { return this.ann !== undefined; }
+
+  /** A snapshot that failed its recall self-check stays attached (so it is not rebuilt in a loop) but is not searched. */
+  get annRecall(): number | undefined { return this.ann?.meta.recallAt50; }
+
+  get annInUse(): boolean { return this.ann !== undefined && annUsable(this.ann.meta); }
 
   /** Share of the index the snapshot does not cover (changed since, or gone): rebuild when large. */
   annStaleness(): number {
@@ -317,7 +322,7 @@ export class FolderIndex {
     };
     const seen = new Set<number>();
     const hits: Hit[] = [];
-    for (const key of ann.search(q, Math.max(2 * k, k + 50))) {
+    for (const key of ann.search(q, annCandidates(k))) {
       const p = ann.meta.paths[key];
       const row = p === undefined ? undefined : this.rowOf.get(p);
       if (row === undefined || this.annDelta.has(p) || seen.has(row)) continue;
