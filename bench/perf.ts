@@ -37,8 +37,12 @@ export interface PerfOptions {
   photos: number;
   /** Entries in the on-disk index for the size/ready/RSS measures (100k; smaller in --quick, scaled linearly). */
   readyEntries: number;
+  /** Real image embeddings of the shipped model (the quality run's gallery) that seed the clustered vectors for the approximate index; embedded here when absent. */
+  seedVectors?: Float32Array[];
   log: (s: string) => void;
 }
+
+interface AnnFigures { build_s: number; search_p50: number; search_p95: number; exact_search_p50: number; recall_at_50: number; self_check_recall_at_50: number; used: boolean; queries: number }
 
 export interface PerfResult {
   query_ms: Record<string, {
@@ -57,7 +61,8 @@ export interface PerfResult {
   /** Per index size: file size, ready time and RSS with that index on disk, and the approximate index. */
   scale: Record<string, {
     index_mb: number; ready_ms: number; rss_extra_mb: number;
-    ann?: { build_s: number; search_p50: number; search_p95: number; exact_search_p50: number; recall_at_50: number; queries: number } | { skipped: string };
+    /** HNSW on vectors clustered around real embeddings (what a folder holds), and on i.i.d. random vectors (HNSW's worst case). */
+    ann?: (AnnFigures & { seeds: number; random?: AnnFigures | { skipped: string } }) | { skipped: string };
   }>;
   gpu: string;
   provider: string;
@@ -83,6 +88,7 @@ export async function runPerf(o: PerfOptions): Promise<PerfResult> {
   const query_ms: PerfResult['query_ms'] = {};
   const scaleBySize: PerfResult['scale'] = {};
   let int8Top1Diffs = 0; // float32 brute force vs the 8-bit index: different top-1 (near-ties on random vectors)
+  const seeds = o.sizes.some((n) => n >= 10_000) ? o.seedVectors ?? await embedSeeds(o, emb) : [];
   for (const n of o.sizes) {
     const t0 = Date.now();
     const m = new VectorMatrix(dim, n);
@@ -123,7 +129,7 @@ export async function runPerf(o: PerfOptions): Promise<PerfResult> {
     o.log(`  query n=${n}: p50 ${query_ms[String(n)].p50} ms, p95 ${query_ms[String(n)].p95} ms (encode ${query_ms[String(n)].encode_p50}, search ${round(sp50)} [${engine.name}], JS topKDot ${round(jp50)}, brute force ${round(bp50)}) [${((Date.now() - t0) / 1000).toFixed(0)} s]`);
     const annQueries: Float32Array[] = [];
     for (const qq of queries.slice(0, 20)) annQueries.push(await emb.embedStrokes(qq));
-    scaleBySize[String(n)] = await measureScale(o, m, n, dim, emb.modelId, topkModel, engine, annQueries, rnd);
+    scaleBySize[String(n)] = await measureScale(o, m, n, dim, emb.modelId, topkModel, engine, annQueries, rnd, seeds);
   }
 
   if (int8Top1Diffs) notes.push(`8-bit index vs float32 brute force: top-1 differed on ${int8Top1Diffs} synthetic queries (random unit vectors, near-ties)`);
@@ -186,15 +192,11 @@ export async function runPerf(o: PerfOptions): Promise<PerfResult> {
   };
 }
 
-/** Largest index the standard run builds an approximate (HNSW) snapshot for: building takes ~1 min per 100k on this CPU. */
-const ANN_MAX_STANDARD = 200_000;
-
 /**
  * At one index size: the index file on disk, time to "ready" and RSS with it (child process, as
- * perf-ready.ts), and the approximate index (annIndex.ts): build time, search latency and recall@50
- * against the shipped exact search, with the same candidate count and exact re-scoring as FolderIndex.
+ * perf-ready.ts), and the approximate index (annIndex.ts) on clustered and random vectors.
  */
-async function measureScale(o: PerfOptions, m: VectorMatrix, n: number, dim: number, modelId: string, topkModel: string, engine: TopKEngine, qs: Float32Array[], rnd: () => number): Promise<PerfResult['scale'][string]> {
+async function measureScale(o: PerfOptions, m: VectorMatrix, n: number, dim: number, modelId: string, topkModel: string, engine: TopKEngine, qs: Float32Array[], rnd: () => number, seeds: Float32Array[]): Promise<PerfResult['scale'][string]> {
   const dir = path.join(o.data, 'perf', 'scale');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `synthetic-${n}.idx`);
@@ -207,33 +209,15 @@ async function measureScale(o: PerfOptions, m: VectorMatrix, n: number, dim: num
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'perf-ready.ts'), o.modelDir, file, String(PREPROCESS_VERSION), topkModel, String(n), modelId], { encoding: 'utf8', cwd: path.resolve(__dirname, '..'), maxBuffer: 1 << 24 });
   const ready = JSON.parse(out.trim().split('\n').pop()!);
   const res: PerfResult['scale'][string] = { index_mb, ready_ms: ready.ready_ms, rss_extra_mb: ready.rss_extra_mb };
-  const annMax = o.quick ? 10_000 : ANN_MAX_STANDARD;
   if (n < 10_000) res.ann = { skipped: 'below 10k: exact search only' };
-  else if (n > annMax) res.ann = { skipped: `not built in the standard run (an HNSW build over 1M 256-d vectors did not finish within 15 min on this loaded 2-core CPU); exact search measured above` };
   else {
-    const { annVectors, buildAnnFiles, openAnn } = await import('../src/extension/core/annIndex');
-    const annFile = path.join(dir, `synthetic-${n}.hnsw`);
-    const t0 = performance.now();
-    await buildAnnFiles(annVectors(view.codes, n, dim), n, { modelId, dim, paths: names, hashes: entries.map((e) => e.hash) }, annFile);
-    const build_s = (performance.now() - t0) / 1000;
-    const ann = (await openAnn(annFile, modelId, dim))!;
-    const times: number[] = [], exactTimes: number[] = [];
-    let recall = 0;
-    for (const q of qs) {
-      const a = performance.now();
-      const keys = ann.search(q, Math.max(2 * 50, 50 + 50));
-      const scored = keys.map((row) => { const v = m.get(row); let s = 0; for (let j = 0; j < dim; j++) s += v[j] * q[j]; return { row, s }; })
-        .sort((x, y) => y.s - x.s).slice(0, 50);
-      const b = performance.now();
-      const exact = await engine.topK(view, q, 50);
-      const c = performance.now();
-      times.push(b - a); exactTimes.push(c - b);
-      const got = new Set(scored.map((h) => h.row));
-      recall += exact.filter((h) => got.has(h.row)).length / exact.length;
-    }
-    res.ann = { build_s: round(build_s, 1), search_p50: round(quantile(times, 0.5)), search_p95: round(quantile(times, 0.95)), exact_search_p50: round(quantile(exactTimes, 0.5)), recall_at_50: round(recall / qs.length, 3), queries: qs.length };
+    const seeded = seededMatrix(seeds, n, dim, rnd);
+    const main = await measureAnn(seeded, n, dim, modelId, engine, qs, dir, names, entries);
+    const random = n > RANDOM_ANN_MAX ? { skipped: `random vectors measured up to ${RANDOM_ANN_MAX.toLocaleString('en')} (their graph is slow to build and is rejected by the self-check anyway)` }
+      : await measureAnn(m, n, dim, modelId, engine, qs, dir, names, entries);
+    res.ann = { ...main, seeds: seeds.length, random };
   }
-  o.log(`  scale n=${n}: index ${index_mb} MB, ready ${res.ready_ms} ms, RSS +${res.rss_extra_mb} MB${res.ann && 'recall_at_50' in res.ann ? `, HNSW build ${res.ann.build_s} s, search p50 ${res.ann.search_p50} ms (exact ${res.ann.exact_search_p50}), recall@50 ${res.ann.recall_at_50}` : ''}`);
+  o.log(`  scale n=${n}: index ${index_mb} MB, ready ${res.ready_ms} ms, RSS +${res.rss_extra_mb} MB${res.ann && 'recall_at_50' in res.ann ? `, HNSW (clustered around ${res.ann.seeds} real embeddings) build ${res.ann.build_s} s, search p50 ${res.ann.search_p50} ms (exact ${res.ann.exact_search_p50}), recall@50 ${res.ann.recall_at_50} (self-check ${res.ann.self_check_recall_at_50})${res.ann.random && 'recall_at_50' in res.ann.random ? `; random vectors recall@50 ${res.ann.random.recall_at_50} (self-check ${res.ann.random.self_check_recall_at_50}, used: ${res.ann.random.used})` : ''}` : ''}`);
   for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f), { force: true });
   return res;
 }
@@ -251,6 +235,77 @@ export function bruteForce(data: Float32Array, rows: number, dim: number, q: Flo
   for (let i = 0; i < rows; i++) idx[i] = i;
   idx.sort((a, b) => s[b] - s[a] || a - b);
   return Array.from(idx.subarray(0, k), (row) => ({ row, score: s[row] }));
+}
+
+/** Random vectors get an HNSW graph only up to this size (slow to build, and rejected by the self-check). */
+const RANDOM_ANN_MAX = 100_000;
+
+/** Image embeddings of up to 3,000 gallery files (when the quality run did not hand its gallery over). */
+async function embedSeeds(o: PerfOptions, emb: Embedder): Promise<Float32Array[]> {
+  const mf = path.join(o.data, 'gallery-manifest.json');
+  if (!fs.existsSync(mf)) throw new Error(`${mf} missing: run the quality benchmark once (npm run bench) so the gallery exists`);
+  const m: Manifest = JSON.parse(fs.readFileSync(mf, 'utf8'));
+  const files = sample(m.items, 3000, mulberry32(o.seed + 11)).map((g) => path.join(o.data, g.file));
+  const out: Float32Array[] = [];
+  for (let i = 0; i < files.length; i += 64) {
+    for (const r of await emb.embedFiles(files.slice(i, i + 64))) if (r.ok) out.push(r.vector);
+  }
+  o.log(`  ${out.length} real image embeddings seed the clustered vectors`);
+  return out;
+}
+
+/**
+ * n vectors clustered as a folder's embeddings are: each one a real image embedding plus Gaussian
+ * noise of norm ~0.5 (cosine ~0.9 to its seed), so near-duplicates and variants surround each asset.
+ */
+function seededMatrix(seeds: Float32Array[], n: number, dim: number, rnd: () => number): VectorMatrix {
+  const m = new VectorMatrix(dim, n);
+  const v = new Float32Array(dim);
+  const sd = 0.5 / Math.sqrt(dim);
+  for (let i = 0; i < n; i++) {
+    const s = seeds[i < seeds.length ? i : Math.floor(rnd() * seeds.length)];
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      v[j] = s[j] + (i < seeds.length ? 0 : sd * Math.sqrt(-2 * Math.log(Math.max(1e-12, rnd()))) * Math.cos(2 * Math.PI * rnd()));
+      norm += v[j] * v[j];
+    }
+    norm = 1 / Math.sqrt(norm);
+    for (let j = 0; j < dim; j++) v[j] *= norm;
+    m.push(v);
+  }
+  return m;
+}
+
+/** Build the snapshot as the extension does, then time it and measure recall@50 against the shipped exact search, with FolderIndex's candidate count and exact re-scoring. */
+async function measureAnn(m: VectorMatrix, n: number, dim: number, modelId: string, engine: TopKEngine, qs: Float32Array[], dir: string, names: string[], entries: EntryMeta[]): Promise<AnnFigures> {
+  const { annCandidates, annUsable, annVectors, buildAnnFiles, openAnn } = await import('../src/extension/core/annIndex');
+  const view = m.view();
+  const annFile = path.join(dir, `synthetic-${n}.hnsw`);
+  const t0 = performance.now();
+  const meta = await buildAnnFiles(annVectors(view.codes, n, dim), n, { modelId, dim, paths: names, hashes: entries.map((e) => e.hash) }, annFile);
+  const build_s = (performance.now() - t0) / 1000;
+  const ann = (await openAnn(annFile, modelId, dim))!;
+  const times: number[] = [], exactTimes: number[] = [];
+  let recall = 0;
+  for (const q of qs) {
+    const a = performance.now();
+    const keys = ann.search(q, annCandidates(50));
+    const scored = keys.map((row) => { const v = m.get(row); let s = 0; for (let j = 0; j < dim; j++) s += v[j] * q[j]; return { row, s }; })
+      .sort((x, y) => y.s - x.s).slice(0, 50);
+    const b = performance.now();
+    const exact = await engine.topK(view, q, 50);
+    const c = performance.now();
+    times.push(b - a); exactTimes.push(c - b);
+    const got = new Set(scored.map((h) => h.row));
+    recall += exact.filter((h) => got.has(h.row)).length / exact.length;
+  }
+  await removeAnnFilesQuiet(annFile);
+  return { build_s: round(build_s, 1), search_p50: round(quantile(times, 0.5)), search_p95: round(quantile(times, 0.95)), exact_search_p50: round(quantile(exactTimes, 0.5)), recall_at_50: round(recall / qs.length, 3), self_check_recall_at_50: round(meta.recallAt50 ?? NaN, 3), used: annUsable(meta), queries: qs.length };
+}
+
+async function removeAnnFilesQuiet(file: string): Promise<void> {
+  const { removeAnnFiles } = await import('../src/extension/core/annIndex');
+  await removeAnnFiles(file);
 }
 
 function randomUnit(v: Float32Array, rnd: () => number): void {

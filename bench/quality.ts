@@ -110,7 +110,7 @@ async function checkIndexOnRealVectors(
   return res;
 }
 
-export async function runQuality(o: QualityOptions, methods: Method[]): Promise<{ datasets: Record<string, DatasetResult>; manifest: Manifest; failed: number; indexChecks: IndexChecks }> {
+export async function runQuality(o: QualityOptions, methods: Method[]): Promise<{ datasets: Record<string, DatasetResult>; manifest: Manifest; failed: number; indexChecks: IndexChecks; galleryVectors: Float32Array[] }> {
   const manifest = await assemble({ data: o.data, shared: o.shared, seed: o.seed, distractors: 20000, photosPerClass: 10, wallpapers: 100, log: o.log });
   await extractSketchy(o);
   const cacheDir = path.join(o.data, 'cache');
@@ -287,7 +287,8 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
 
   rgb.close();
   for (const c of vec.values()) c.close();
-  return { datasets, manifest, failed: rgb.failed.size, indexChecks };
+  const galleryVectors = gEnc.get(methods[0].name)!.filter((v): v is Float32Array => v !== null);
+  return { datasets, manifest, failed: rgb.failed.size, indexChecks, galleryVectors };
 }
 
 /**

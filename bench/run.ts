@@ -144,6 +144,7 @@ async function main(): Promise<void> {
   for (const [i, m] of a.models.entries()) students.push(await studentMethod(m, i === 0 ? 'student' : `student:${path.basename(m)}`, 0));
   result.model = { dir: path.relative(REPO, a.models[0]) || '.', id: students[0].modelId, dim: students[0].dim };
 
+  let seedVectors: Float32Array[] | undefined;
   if (!a.skipQuality) {
     const methods: Method[] = [...students, await teacherMethod(a.teacher), hogMethod(), randomMethod(a.seed)];
     const q = await runQuality({
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
     result.dataset_notes = Object.fromEntries(Object.entries(q.datasets).map(([ds, r]) => [ds, r.notes]));
     result.gallery_decode_failures = q.failed;
     result.index_checks = q.indexChecks;
+    seedVectors = q.galleryVectors;
     console.log('\nQUALITY (mAP@all with 95% bootstrap interval over queries)\n' + qualityTable(byDataset));
     console.log('\nMODEL BARS (mAP@all ratios, zero-shot classes)');
     for (const [k, v] of Object.entries(result.bars as ReturnType<typeof bars>)) console.log(`  ${pad(k, 38)} ${v.ratio === null ? 'n/a' : v.ratio.toFixed(2) + 'x'} (target >= ${v.target}x) ${v.pass === null ? 'NOT MEASURED' : v.pass ? 'PASS' : 'FAIL'}  ${v.detail}`);
@@ -176,7 +178,7 @@ async function main(): Promise<void> {
     const p = await runPerf({
       modelDir: a.models[0], data: a.data, shared: a.shared, quick: a.quick, seed: a.seed,
       sizes: a.sizes ?? (a.quick ? [1000, 10000] : [1000, 10000, 100000, 1000000]),
-      icons: a.quick ? 32 : 600, photos: a.quick ? 2 : 30, readyEntries: a.quick ? 20_000 : 100_000, log,
+      icons: a.quick ? 32 : 600, photos: a.quick ? 2 : 30, readyEntries: a.quick ? 20_000 : 100_000, seedVectors, log,
     });
     result.perf = p;
     result.perf_targets = perfTargets(p);

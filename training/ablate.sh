@@ -3,11 +3,12 @@
 # models/ to training/.work/ablations/<name>/ (model.json, *.onnx, student.pt, train_report.json), so the
 # benchmark can be pointed at it. Needs training/.work from `python3 -m sketchsearch.prepare`.
 # Usage: bash training/ablate.sh [MINUTES=6] [variant ...]
+#   ABLATE_STEPS=N: a fixed step schedule instead of the wall-clock budget (comparable runs on a loaded machine)
 set -euo pipefail
 cd "$(dirname "$0")"
 MIN=${1:-6}; shift || true
 VARIANTS=("$@"); [[ ${#VARIANTS[@]} -gt 0 ]] || VARIANTS=(nodistill rel crd full)
-COMMON=(--minutes "$MIN" --eval-every 0 --freeze-stem 7 --n-qd 24 --n-sk 16 --n-ol 48 --w-cls 0.5)
+COMMON=(--minutes "$MIN" --schedule-steps "${ABLATE_STEPS:-0}" --eval-every 0 --freeze-stem 7 --n-qd 24 --n-sk 16 --n-ol 48 --w-cls 0.5)
 for v in "${VARIANTS[@]}"; do
   case "$v" in
     nodistill) X=(--w-rel 0 --w-crd 0) ;;

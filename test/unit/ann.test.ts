@@ -90,9 +90,10 @@ test('the recall self-check keeps exact search for vectors HNSW cannot serve, an
   let s = 7;
   const rnd = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sks-ann-self-'));
-  const n = 20_000, dim = 256;
+  const dim = 256;
   const results: Record<string, number> = {};
-  for (const [name, seeds] of [['random', 0], ['clustered', 400]] as const) {
+  // Random vectors need a larger set to defeat the 800-wide beam (at 20k it still sees 4% of them).
+  for (const [name, seeds, n] of [['random', 0, 60_000], ['clustered', 400, 20_000]] as const) {
     const { codes } = quantizeMatrix(vectors(n, dim, seeds, rnd), n, dim);
     const file = path.join(dir, `${name}.hnsw`);
     const meta = await buildAnnFiles(annVectors(codes, n, dim), n, { modelId: 'm', dim, paths: Array.from({ length: n }, (_, i) => `f${i}`), hashes: new Array(n).fill('h') }, file);
@@ -100,6 +101,7 @@ test('the recall self-check keeps exact search for vectors HNSW cannot serve, an
     assert.equal(ann?.meta.recallAt50, meta.recallAt50, 'the self-check is saved with the snapshot');
     results[name] = meta.recallAt50!;
   }
+  console.log('self-check recall@50', results);
   assert.ok(results.clustered >= ANN_MIN_RECALL, `clustered recall ${results.clustered}`);
   assert.ok(results.random < ANN_MIN_RECALL, `random recall ${results.random}`);
   assert.equal(annUsable({ modelId: 'm', dim, paths: [], hashes: [], recallAt50: results.random }), false);
