@@ -1,5 +1,5 @@
 /**
- * HNSW beam sweep at one size, on vectors clustered around real embeddings (as bench/perf.ts makes
+ * HNSW beam sweep at one size (graph parameters from ANN_M / ANN_EF_ADD, default 16 / 128), on vectors clustered around real embeddings (as bench/perf.ts makes
  * them): recall@50 against exact float search and query time, per beam width. The numbers behind
  * ANN_EXPANSION_SEARCH in src/extension/core/annIndex.ts.
  *
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const qv = Array.from({ length: 40 }, () => { const i = sk[Math.floor(rnd() * sk.length)]; return all.slice(i * D, (i + 1) * D); });
   const { codes } = quantizeMatrix(data, n, D);
   const usearch = await import('usearch');
-  const index = new usearch.Index({ dimensions: D, metric: usearch.MetricKind.IP, quantization: usearch.ScalarKind.I8, connectivity: 16, expansion_add: 128, expansion_search: 64, multi: false });
+  const index = new usearch.Index({ dimensions: D, metric: usearch.MetricKind.IP, quantization: usearch.ScalarKind.I8, connectivity: Number(process.env.ANN_M ?? 16), expansion_add: Number(process.env.ANN_EF_ADD ?? 128), expansion_search: 64, multi: false });
   const ids = new BigUint64Array(n);
   for (let i = 0; i < n; i++) ids[i] = BigInt(i);
   const t0 = Date.now();
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < n; i++) sc[i] = dot(i, q);
     return Array.from(sc.keys()).sort((a, b) => sc[b] - sc[a]).slice(0, 50);
   });
-  console.log(`${mode === 'random' ? 'random' : `clustered around ${img.length} real embeddings`}: n=${n}, build ${((Date.now() - t0) / 1000).toFixed(1)} s (2 threads, connectivity 16, expansion_add 128)`);
+  console.log(`${mode === 'random' ? 'random' : `clustered around ${img.length} real embeddings`}: n=${n}, build ${((Date.now() - t0) / 1000).toFixed(1)} s (2 threads, connectivity ${process.env.ANN_M ?? 16}, expansion_add ${process.env.ANN_EF_ADD ?? 128})`);
   for (const beam of beams) {
     let recall = 0;
     const times: number[] = [];
