@@ -26,12 +26,21 @@ export function dequantize(codes: Uint8Array, offset: number, dim: number, scale
   return out;
 }
 
-/** A query as signed 8-bit values and its scale (for the uint8 x int8 product). */
+/**
+ * Largest query code. 7 bits, not 8: on x86 CPUs without VNNI (AVX2, plain AVX-512) onnxruntime's
+ * uint8 x int8 kernel adds pairs of products in int16 (VPMADDUBSW), which saturates once
+ * 2 * 255 * |q| > 32767. With |q| <= 63 no sum can saturate, so the fast kernel stays exact and both
+ * engines rank identically on every CPU (test/unit/topk-engine.test.ts failed on an AVX2 machine).
+ */
+export const QUERY_MAX_CODE = 63;
+
+/** A query as signed 7-bit values and its scale (for the uint8 x int8 product). */
 export function quantizeQuery(q: Float32Array): { q8: Int8Array; scale: number } {
-  const codes = new Uint8Array(q.length);
-  const scale = quantizeInto(q, codes, 0);
+  let max = 0;
+  for (let i = 0; i < q.length; i++) { const a = Math.abs(q[i]); if (a > max) max = a; }
+  const scale = max > 0 ? max / QUERY_MAX_CODE : 1;
   const q8 = new Int8Array(q.length);
-  for (let i = 0; i < q.length; i++) q8[i] = codes[i] - ZERO_POINT;
+  for (let i = 0; i < q.length; i++) q8[i] = Math.max(-QUERY_MAX_CODE, Math.min(QUERY_MAX_CODE, Math.round(q[i] / scale)));
   return { q8, scale };
 }
 
