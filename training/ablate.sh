@@ -16,9 +16,11 @@ for v in "${VARIANTS[@]}"; do
     crd) X=(--w-rel 0) ;;
     full) X=() ;;
     nocls) X=(--w-cls 0) ;;
+    sqrtc) X=(--teacher-space sqrtc --tau-t 0.1) ;;                 # full, teacher power-normalised + centred
+    align) X=(--teacher-space sqrtc --tau-t 0.1 --sk-align 0.5) ;;   # + aligned teacher vectors for sketches
     *) echo "unknown variant $v"; exit 2 ;;
   esac
   out=.work/ablations/$v
   mkdir -p "$out"
-  /usr/bin/python3 -m sketchsearch.train "${COMMON[@]}" "${X[@]}" --name "ablation-$v" --out "$out" 2>&1 | grep -v Warning | tee "$out/log.txt" | grep -E "final eval|exported"
+  /usr/bin/python3 -m sketchsearch.train "${COMMON[@]}" "${X[@]}" --name "ablation-$v" --out "$out" 2>&1 | grep --line-buffered -v Warning | tee "$out/log.txt" | grep -E "final eval|exported"
 done

@@ -21,6 +21,7 @@ from .preprocess import quickdraw_to_strokes, sketch_tensor
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 N_VAL = 20
+QD_TEACHER_PER_CLASS = 40
 
 # Asset sets used for training (never openmoji: CC-BY-SA). (set, licence, max icons, kind)
 TRAIN_SETS = [
@@ -254,6 +255,7 @@ def main(argv=None):
     jobs = [('photos', lambda: load_u8(os.path.join(work, 'photos.u8'))),
             ('assets', lambda: load_u8(os.path.join(work, 'assets.u8'))),
             ('eval_assets', lambda: load_u8(os.path.join(work, 'eval_assets.u8'))),
+            ('sketches', lambda: load_u8(os.path.join(work, 'sketches.u8'))),
             ('val_sketches', lambda: load_u8(os.path.join(work, 'sketches.u8'))[[i for i, s in enumerate(sketches) if s['val']]]),
             ('qd_eval', None)]
     for name, get in jobs:
@@ -268,6 +270,27 @@ def main(argv=None):
         np.save(out, feats)
         mark(out, key)
         print(f'  teacher {name}: {feats.shape} in {time.time() - t:.0f}s', flush=True)
+    # QuickDraw training drawings (the first QD_TEACHER_PER_CLASS of each class, in file order), rendered
+    # once without augmentation: instance-level teacher targets for doodles (train.py --sk-align) instead
+    # of only their class centre. Capped because the teacher runs at ~25 images/s on 2 CPU cores.
+    out = os.path.join(work, 'teacher_qd_train.npy')
+    key = content_key(tpath, os.path.join(work, 'qd_train.json.gz'), os.path.join(REPO, 'training', 'sketchsearch', 'preprocess.py'),
+                      f'teacher-224-bilinear-{QD_TEACHER_PER_CLASS}')
+    if not cached(out, key):
+        t = time.time()
+        seen_n, rows = {}, []
+        for i, (w, _) in enumerate(qd_train):
+            if seen_n.get(w, 0) < QD_TEACHER_PER_CLASS:
+                seen_n[w] = seen_n.get(w, 0) + 1
+                rows.append(i)
+        feats = np.zeros((len(rows), 1280), np.float16)
+        for i in range(0, len(rows), 512):
+            x = np.stack([sketch_tensor(qd_train[r][1]) for r in rows[i:i + 512]]).astype(np.float32)
+            feats[i:i + 512] = teacher_features(tpath, tensors=x)
+        np.save(out, feats)
+        np.save(os.path.join(work, 'teacher_qd_train_rows.npy'), np.asarray(rows, np.int64))
+        mark(out, key)
+        print(f'  teacher qd_train: {feats.shape} in {time.time() - t:.0f}s', flush=True)
     print('prepare done', flush=True)
 
 

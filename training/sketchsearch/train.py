@@ -100,7 +100,7 @@ class SketchStream(torch.utils.data.IterableDataset):
                 xo = np.where(w_[:, None, None, None], outlines_w[oi], xo)
             xo = augment.random_affine(u8_to_tensor(xo), rng, scale=(0.75, 0.95))
             yield (torch.cat([xq, xs, xo]).contiguous(), torch.from_numpy(np.asarray([self.qd_label[qd[i][0]] for i in qi])),
-                   torch.from_numpy(si), torch.from_numpy(oi))
+                   torch.from_numpy(si), torch.from_numpy(oi), torch.from_numpy(qi))
 
 
 def info_nce(a, b, tau, mask=None):
@@ -115,6 +115,39 @@ def rel_kl(s_logits, t_logits, mask=None):
     if mask is not None:
         s_logits = s_logits.masked_fill(mask, -1e4); t_logits = t_logits.masked_fill(mask, -1e4)
     return F.kl_div(F.log_softmax(s_logits, 1), F.log_softmax(t_logits, 1), log_target=True, reduction='batchmean')
+
+
+def aligned_sketch_teacher(work, args, tea_c, img_label, img_ok, sk_idx, sk_label, qd_cls, photos, sketches):
+    """The teacher's own features of each training sketch, mapped into the teacher's (sqrt, centred) image
+    space by W = argmin |X W - Y|^2 + lam |W - I|^2, X = centred sqrt teacher features of the training
+    sketches (Sketchy training classes + QuickDraw training drawings with teacher features), Y = the teacher image
+    centre of the sketch's class. Fitted on training classes only. Returns normalised targets for all
+    Sketchy sketches and all QuickDraw training drawings, and the map's Sketchy-val mAP for the record."""
+    sq = lambda x: np.sqrt(np.maximum(np.asarray(x, np.float32), 0))
+    A_sk = sq(np.load(os.path.join(work, 'teacher_sketches.npy')))
+    A_qd = sq(np.load(os.path.join(work, 'teacher_qd_train.npy')))
+    qrows = np.load(os.path.join(work, 'teacher_qd_train_rows.npy'))  # which QuickDraw drawings have teacher features
+    assert len(A_qd) == len(qrows) and qrows.max() < len(qd_cls) and len(A_sk) == len(sketches), 'stale teacher sketch features: run sketchsearch.prepare'
+    A_sk -= A_sk[sk_idx].mean(0); A_qd -= A_qd.mean(0)
+    tc = tea_c.numpy()
+    n_cls = int(max(img_label.max(), qd_cls.max(), sk_label.max())) + 1
+    cen = np.zeros((n_cls, tc.shape[1]), np.float32); has = np.zeros(n_cls, bool)
+    for k in np.unique(img_label[img_ok & (img_label >= 0)]):
+        cen[k] = tc[img_ok & (img_label == k)].mean(0); has[k] = True
+    qsub = np.nonzero(has[qd_cls[qrows]])[0]  # rows of A_qd whose class has image centres
+    ssub = np.array([i for i in sk_idx if has[sk_label[i]]])
+    X = np.concatenate([A_sk[ssub], A_qd[qsub]]); Y = np.concatenate([cen[sk_label[ssub]], cen[qd_cls[qrows[qsub]]]])
+    d = X.shape[1]
+    W = np.linalg.solve(X.T @ X + args.align_lam * np.eye(d, dtype=np.float32), X.T @ Y + args.align_lam * np.eye(d, dtype=np.float32))
+    nrm = lambda x: x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-8)
+    al_sk = nrm(A_sk @ W)
+    al_qd = np.zeros((len(qd_cls), W.shape[1]), np.float32)  # zero row = no aligned vector for that drawing
+    al_qd[qrows] = nrm(A_qd @ W)
+    vi = [i for i, s in enumerate(sketches) if s['val']]; pv = [i for i, p in enumerate(photos) if p['val']]
+    report = {'rows': len(X), 'lam': args.align_lam,
+              'sketchy_val_map_teacher_sqrtc': mean_ap(nrm(A_sk[vi]), nrm(tc[pv]), np.array([sketches[i]['cls'] for i in vi]), np.array([photos[i]['cls'] for i in pv])),
+              'sketchy_val_map_aligned': mean_ap(al_sk[vi], nrm(tc[pv]), np.array([sketches[i]['cls'] for i in vi]), np.array([photos[i]['cls'] for i in pv]))}
+    return torch.from_numpy(al_sk), torch.from_numpy(al_qd), report
 
 
 def main(argv=None):
@@ -148,6 +181,14 @@ def main(argv=None):
     ap.add_argument('--name', default='student-v1')
     ap.add_argument('--freeze-stem', type=int, default=0, help='leading sketch-backbone modules kept frozen (no backward)')
     ap.add_argument('--no-outlines-w', action='store_true', help='only all-edge outlines (v1 behaviour)')
+    ap.add_argument('--teacher-space', choices=['raw', 'sqrtc'], default='raw',
+                    help='teacher vectors for the distillation losses: raw pooled features, or power-normalised '
+                         '(sqrt) and centred on the training images\' mean (probes/teacher_alignment.py: 0.200 -> 0.281)')
+    ap.add_argument('--sk-align', type=float, default=0.0,
+                    help='weight in [0,1] of the aligned teacher in every sketch\'s teacher vector: the teacher\'s own '
+                         'features of the sketch mapped into its image space by a ridge regression fitted once on '
+                         'training classes (sketch -> teacher image class centre); needs --teacher-space sqrtc')
+    ap.add_argument('--align-lam', type=float, default=1000.0, help='ridge strength (chosen by CV over training classes in the probe)')
     args = ap.parse_args(argv)
     t_start = time.time()
     seed_all(args.seed)
@@ -189,8 +230,7 @@ def main(argv=None):
         print(f'image trunk features in {time.time() - t:.0f}s', flush=True)
     feats = torch.from_numpy(np.load(cache))  # [2, N_all, C]
     n_ph, n_as = len(photos), len(assets)
-    tea = np.concatenate([np.load(os.path.join(work, 'teacher_photos.npy')), np.load(os.path.join(work, 'teacher_assets.npy'))])
-    tea = F.normalize(torch.from_numpy(tea), dim=1)
+    tea_raw = torch.from_numpy(np.concatenate([np.load(os.path.join(work, 'teacher_photos.npy')), np.load(os.path.join(work, 'teacher_assets.npy'))]))
 
     classes = meta['train_classes']
     cidx = {c: i for i, c in enumerate(classes)}
@@ -207,6 +247,13 @@ def main(argv=None):
             if a['label'] is not None:
                 img_label[n_ph + i] = cidx[a['label']]
     img_pool = np.nonzero(img_ok)[0]
+    if args.teacher_space == 'sqrtc':
+        img_mu = tea_raw[torch.from_numpy(img_pool)].clamp_min(0).sqrt().mean(0)
+        tea_c = tea_raw.clamp_min(0).sqrt() - img_mu  # centred, not normalised: the ridge targets live here
+        tea = F.normalize(tea_c, dim=1)
+    else:
+        assert args.sk_align == 0, '--sk-align needs --teacher-space sqrtc'
+        tea = F.normalize(tea_raw, dim=1)
     # teacher class centres (mean normalised teacher feature of each class's images)
     centres = torch.zeros(len(classes), tea.shape[1])
     has_centre = torch.zeros(len(classes), dtype=torch.bool)
@@ -223,6 +270,11 @@ def main(argv=None):
     sk_label = np.array([cidx.get(normalize(s['cls']), -1) for s in sketches])
     sk_photo = np.array([s['photo'] for s in sketches])
     ol_idx = np.array([i for i in range(n_as) if i not in bad_assets])
+    with gzip.open(os.path.join(work, 'qd_train.json.gz'), 'rt') as f:
+        qd_cls = np.array([qd_label[w] for w, _ in json.load(f)])
+    if args.sk_align > 0:
+        al_sk, al_qd, align_report = aligned_sketch_teacher(work, args, tea_c, img_label, img_ok, sk_idx, sk_label, qd_cls, photos, sketches)
+        print('aligned teacher', align_report, flush=True)
 
     # ---------------- student ----------------
     sk_branch = Branch(args.sketch_width, args.dim)
@@ -267,18 +319,20 @@ def main(argv=None):
         return res
 
     # baselines (teacher raw features), once
-    base_file = os.path.join(work, 'baselines.json')
+    base_file = os.path.join(work, 'baselines.json')  # raw teacher features, as the benchmark's teacher-raw
     need = [os.path.join(work, f'teacher_{k}.npy') for k in ('val_sketches', 'qd_eval', 'eval_assets')]
     if not os.path.exists(base_file) and all(os.path.exists(f) for f in need):
         tv = F.normalize(torch.from_numpy(np.load(os.path.join(work, 'teacher_val_sketches.npy'))), dim=1).numpy()
         pv = [i for i, p in enumerate(photos) if p['val']]
         vi = [i for i, s in enumerate(sketches) if s['val']]
-        b = {'teacher_sketchy_val_map': mean_ap(tv, tea[pv].numpy(), np.array([sketches[i]['cls'] for i in vi]), np.array([photos[i]['cls'] for i in pv]))}
+        b = {'teacher_sketchy_val_map': mean_ap(tv, F.normalize(tea_raw[pv], dim=1).numpy(), np.array([sketches[i]['cls'] for i in vi]), np.array([photos[i]['cls'] for i in pv]))}
         tq = F.normalize(torch.from_numpy(np.load(os.path.join(work, 'teacher_qd_eval.npy'))), dim=1).numpy()
         tg = F.normalize(torch.from_numpy(np.load(os.path.join(work, 'teacher_eval_assets.npy'))), dim=1).numpy()
         b['teacher_qd_unseen_assets_map'] = mean_ap(tq, tg, np.array(meta['qd_eval_classes']), np.array([a['cls'] for a in meta['eval_assets']]))
         json.dump(b, open(base_file, 'w'), indent=1)
     baselines = json.load(open(base_file)) if os.path.exists(base_file) else {}
+    if args.sk_align > 0:
+        baselines = {**baselines, 'aligned_teacher': align_report}
     print('baselines', baselines, flush=True)
 
     budget = args.minutes * 60
@@ -299,7 +353,7 @@ def main(argv=None):
         lr = lr0 * min(1.0, (step + 1) / 50) * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
         for g_ in opt.param_groups:
             g_['lr'] = lr
-        xs, yq, si, oi = next(loader)
+        xs, yq, si, oi, qi = next(loader)
         si, oi = si.numpy(), oi.numpy()
         nq, ns, no = len(yq), len(si), len(oi)
         # image batch: paired images first, then random pool images
@@ -348,6 +402,14 @@ def main(argv=None):
             # sketches: rows against the image batch; teacher row from paired image / class centre
             t_sk = torch.cat([centres[yq], t_img[:ns + no]])
             ok = torch.cat([has_centre[yq], torch.ones(ns + no, dtype=torch.bool)])
+            if args.sk_align > 0:  # QuickDraw and Sketchy sketches: mix in the aligned teacher's instance vector
+                m_ = args.sk_align
+                aq = al_qd[qi]
+                has_aq = aq.abs().sum(1) > 0
+                tq = torch.where(has_centre[yq][:, None], (1 - m_ * has_aq[:, None].float()) * centres[yq] + m_ * aq, aq)
+                ts = (1 - m_) * t_img[:ns] + m_ * al_sk[torch.from_numpy(si)]
+                t_sk = F.normalize(torch.cat([tq, ts, t_img[ns:ns + no]]), dim=1)
+                ok = torch.cat([has_centre[yq] | has_aq, torch.ones(ns + no, dtype=torch.bool)])
             m_sk = torch.cat([torch.zeros(nq, len(ib), dtype=torch.bool), same_img[:ns + no]])
             l = l + rel_kl((e_sk @ e_img.T / args.tau)[ok], (t_sk @ t_img.T / args.tau_t)[ok], m_sk[ok])
             losses['rel'] = args.w_rel * l
