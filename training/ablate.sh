@@ -17,6 +17,7 @@ for v in "${VARIANTS[@]}"; do
     full) X=() ;;
     nocls) X=(--w-cls 0) ;;
     sqrtc) X=(--teacher-space sqrtc --tau-t 0.1) ;;                 # full, teacher power-normalised + centred
+    noclsimg) X=(--w-cls-img 0) ;;                                  # full without the image classification loss
     align) X=(--teacher-space sqrtc --tau-t 0.1 --sk-align 0.5) ;;   # + aligned teacher vectors for sketches
     *) echo "unknown variant $v"; exit 2 ;;
   esac

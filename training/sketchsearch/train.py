@@ -13,6 +13,10 @@ Losses (weights via --w-*; set 0 to ablate):
   crd   contrastive relation distillation: InfoNCE between student image embeddings and a learned
         linear projection of the teacher's features
   l2sp  keep the sketch backbone near its ImageNet initialisation
+Options for the teacher's vectors (ablations sqrtc / align in ablate.sh and the model card):
+  --teacher-space sqrtc   power-normalised, centred teacher features
+  --sk-align M            mix the aligned teacher (the teacher's own features of a sketch, ridge-mapped
+                          into its image space; fitted on training classes) into each sketch's vector
 """
 import argparse
 import gzip
@@ -172,6 +176,7 @@ def main(argv=None):
     ap.add_argument('--tau', type=float, default=0.1)
     ap.add_argument('--tau-t', type=float, default=0.05)
     ap.add_argument('--w-cls', type=float, default=1.0)
+    ap.add_argument('--w-cls-img', type=float, default=None, help='weight of the classification loss on images (default: --w-cls)')
     ap.add_argument('--w-x', type=float, default=1.0)
     ap.add_argument('--w-rel', type=float, default=1.0)
     ap.add_argument('--w-crd', type=float, default=1.0)
@@ -375,8 +380,8 @@ def main(argv=None):
             m = lab_sk >= 0
             l = l + F.cross_entropy(scale_cls * e_sk[m] @ P.T, lab_sk[m])
             m = lab_img >= 0
-            l = l + F.cross_entropy(scale_cls * e_img[m] @ P.T, lab_img[m])
-            losses['cls'] = args.w_cls * l
+            w_img = args.w_cls if args.w_cls_img is None else args.w_cls_img
+            losses['cls'] = args.w_cls * l + w_img * F.cross_entropy(scale_cls * e_img[m] @ P.T, lab_img[m])
         # same-image / same-class masks for negatives
         same_img = torch.from_numpy(ib[None, :] == ib[:, None])
         same_cls = (lab_img[None, :] == lab_img[:, None]) & (lab_img[:, None] >= 0)
