@@ -9,7 +9,6 @@ def teacher_features(path, rgb_u8=None, tensors=None, batch=64, size=224):
     torch.set_num_threads(max(2, torch.get_num_threads()))  # Debian's torch defaults to 1 thread here
     # The TorchScript returns (pooled features, logits); only the feature trunk is run (2.3x faster).
     body = torch.jit.load(path).eval().body
-    m = lambda x: (torch.flatten(body(x), 1),)
     n = len(rgb_u8) if rgb_u8 is not None else len(tensors)
     out = np.zeros((n, 1280), np.float32)
     with torch.no_grad():
@@ -19,5 +18,5 @@ def teacher_features(path, rgb_u8=None, tensors=None, batch=64, size=224):
             else:
                 x = torch.from_numpy(tensors[i:i + batch])
             x = F.interpolate(x, size=(size, size), mode='bilinear', align_corners=False)
-            out[i:i + batch] = m(x)[0].numpy()
+            out[i:i + batch] = torch.flatten(body(x), 1).numpy()
     return out

@@ -148,9 +148,9 @@ def aligned_sketch_teacher(work, args, tea_c, img_label, img_ok, sk_idx, sk_labe
     al_qd = np.zeros((len(qd_cls), W.shape[1]), np.float32)  # zero row = no aligned vector for that drawing
     al_qd[qrows] = nrm(A_qd @ W)
     vi = [i for i, s in enumerate(sketches) if s['val']]; pv = [i for i, p in enumerate(photos) if p['val']]
+    val_map = lambda q: mean_ap(q, nrm(tc[pv]), np.array([sketches[i]['cls'] for i in vi]), np.array([photos[i]['cls'] for i in pv]))
     report = {'rows': len(X), 'lam': args.align_lam,
-              'sketchy_val_map_teacher_sqrtc': mean_ap(nrm(A_sk[vi]), nrm(tc[pv]), np.array([sketches[i]['cls'] for i in vi]), np.array([photos[i]['cls'] for i in pv])),
-              'sketchy_val_map_aligned': mean_ap(al_sk[vi], nrm(tc[pv]), np.array([sketches[i]['cls'] for i in vi]), np.array([photos[i]['cls'] for i in pv]))}
+              'sketchy_val_map_teacher_sqrtc': val_map(nrm(A_sk[vi])), 'sketchy_val_map_aligned': val_map(al_sk[vi])}
     return torch.from_numpy(al_sk), torch.from_numpy(al_qd), report
 
 
@@ -275,9 +275,9 @@ def main(argv=None):
     sk_label = np.array([cidx.get(normalize(s['cls']), -1) for s in sketches])
     sk_photo = np.array([s['photo'] for s in sketches])
     ol_idx = np.array([i for i in range(n_as) if i not in bad_assets])
-    with gzip.open(os.path.join(work, 'qd_train.json.gz'), 'rt') as f:
-        qd_cls = np.array([qd_label[w] for w, _ in json.load(f)])
     if args.sk_align > 0:
+        with gzip.open(os.path.join(work, 'qd_train.json.gz'), 'rt') as f:
+            qd_cls = np.array([qd_label[w] for w, _ in json.load(f)])
         al_sk, al_qd, align_report = aligned_sketch_teacher(work, args, tea_c, img_label, img_ok, sk_idx, sk_label, qd_cls, photos, sketches)
         print('aligned teacher', align_report, flush=True)
 

@@ -7,15 +7,15 @@
 
 export const ZERO_POINT = 128;
 
-/** Quantise v into codes[offset .. offset + v.length); returns the scale. */
-export function quantizeInto(v: Float32Array, codes: Uint8Array, offset: number): number {
+/** Quantise v into codes[offset .. offset + v.length) with |code - 128| <= maxCode; returns the scale. */
+export function quantizeInto(v: Float32Array, codes: Uint8Array, offset: number, maxCode = 127): number {
   let max = 0;
   for (let i = 0; i < v.length; i++) { const a = Math.abs(v[i]); if (a > max) max = a; }
-  const scale = max > 0 ? max / 127 : 1;
+  const scale = max > 0 ? max / maxCode : 1;
   const inv = 1 / scale;
   for (let i = 0; i < v.length; i++) {
     let c = Math.round(v[i] * inv);
-    if (c > 127) c = 127; else if (c < -127) c = -127;
+    if (c > maxCode) c = maxCode; else if (c < -maxCode) c = -maxCode;
     codes[offset + i] = c + ZERO_POINT;
   }
   return scale;
@@ -36,11 +36,10 @@ export const QUERY_MAX_CODE = 63;
 
 /** A query as signed 7-bit values and its scale (for the uint8 x int8 product). */
 export function quantizeQuery(q: Float32Array): { q8: Int8Array; scale: number } {
-  let max = 0;
-  for (let i = 0; i < q.length; i++) { const a = Math.abs(q[i]); if (a > max) max = a; }
-  const scale = max > 0 ? max / QUERY_MAX_CODE : 1;
+  const codes = new Uint8Array(q.length);
+  const scale = quantizeInto(q, codes, 0, QUERY_MAX_CODE);
   const q8 = new Int8Array(q.length);
-  for (let i = 0; i < q.length; i++) q8[i] = Math.max(-QUERY_MAX_CODE, Math.min(QUERY_MAX_CODE, Math.round(q[i] / scale)));
+  for (let i = 0; i < q.length; i++) q8[i] = codes[i] - ZERO_POINT;
   return { q8, scale };
 }
 
