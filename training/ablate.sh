@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 MIN=${1:-6}; shift || true
 VARIANTS=("$@"); [[ ${#VARIANTS[@]} -gt 0 ]] || VARIANTS=(nodistill rel crd full)
-COMMON=(--minutes "$MIN" --schedule-steps "${ABLATE_STEPS:-0}" --eval-every 0 --freeze-stem 7 --n-qd 24 --n-sk 16 --n-ol 48 --w-cls 0.5)
+COMMON=(--threads "${ABLATE_THREADS:-2}" --minutes "$MIN" --schedule-steps "${ABLATE_STEPS:-0}" --eval-every 0 --freeze-stem 7 --n-qd 24 --n-sk 16 --n-ol 48 --w-cls 0.5)
 for v in "${VARIANTS[@]}"; do
   case "$v" in
     nodistill) X=(--w-rel 0 --w-crd 0) ;;
@@ -19,6 +19,8 @@ for v in "${VARIANTS[@]}"; do
     sqrtc) X=(--teacher-space sqrtc --tau-t 0.1) ;;                 # full, teacher power-normalised + centred
     noclsimg) X=(--w-cls-img 0) ;;                                  # full without the image classification loss
     align) X=(--teacher-space sqrtc --tau-t 0.1 --sk-align 0.5) ;;   # + aligned teacher vectors for sketches
+    edge) X=(--edge-mix 0.75 --edge-train 64) ;;                   # full + edge stream in the image encoder, trained
+    edgealign) X=(--edge-mix 0.75 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # edge + aligned sketch targets (sqrtc), image relations raw
     *) echo "unknown variant $v"; exit 2 ;;
   esac
   out=.work/ablations/$v

@@ -40,12 +40,13 @@ def load_student(path):
     """models/student.pt -> (sketch Embedder, image Embedder), eval mode, fp32."""
     ck = torch.load(path, map_location='cpu')
     cfg = ck['config']
-    out = []
+    br = {}
     for key, width in [('sketch', cfg['sketch_width']), ('image', cfg['image_width'])]:
-        b = Branch(width, cfg['dim'])
-        b.load_state_dict({k: v.float() for k, v in ck[key].items()})
-        out.append(Embedder(b).eval())
-    return out
+        br[key] = Branch(width, cfg['dim'])
+        br[key].load_state_dict({k: v.float() for k, v in ck[key].items()})
+    mix = cfg.get('edge_mix', 1.0)  # < 1: the image encoder has an edge stream through the sketch branch
+    img = Embedder(br['image'], br['sketch'] if mix < 1 else None, mix, cfg.get('edge_thr', 0.5))
+    return Embedder(br['sketch']).eval(), img.eval()
 
 
 def export_onnx(emb, path):
@@ -67,7 +68,8 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
         for p in b.parameters():
             p.data = p.data.contiguous()
         round_fp16_(b)
-    cfg = {'sketch_width': args.sketch_width, 'image_width': args.image_width, 'dim': args.dim}
+    cfg = {'sketch_width': args.sketch_width, 'image_width': args.image_width, 'dim': args.dim,
+           'edge_mix': getattr(args, 'edge_mix', 1.0), 'edge_thr': getattr(args, 'edge_thr', 0.5)}
     torch.save({'config': cfg, 'sketch': {k: v.half() for k, v in sk_branch.state_dict().items()},
                 'image': {k: v.half() for k, v in img_branch.state_dict().items()}},
                os.path.join(out_dir, 'student.pt'))

@@ -80,13 +80,36 @@ class Student(nn.Module):
                    for a, b in zip(self.sketch.backbone.convs(), self.image.backbone.convs()))
 
 
-class Embedder(nn.Module):
-    """What is exported: one branch; input [N,3,128,128] -> L2-normalised embedding [N,D]."""
+def _l2n(y):
+    return y / torch.sqrt((y * y).sum(dim=1, keepdim=True)).clamp_min(1e-12)
 
-    def __init__(self, branch):
+
+def edge_drawing(x, thr=0.5):
+    """Image tensor [N,3,H,W] in [-1,1] -> a line drawing of it in the sketch encoder's input format
+    (white paper 1, black ink -1): grey, Sobel gradient magnitude, ink = magnitude / thr clipped to 1.
+    Part of the image encoder's graph (edge stream), so the extension needs no extra preprocessing."""
+    g = x.mean(dim=1, keepdim=True)
+    kx = torch.tensor([[-1., 0., 1.], [-2., 0., 2.], [-1., 0., 1.]], dtype=x.dtype).view(1, 1, 3, 3) / 8
+    g = F.pad(g, (1, 1, 1, 1), mode='replicate')
+    gx, gy = F.conv2d(g, kx), F.conv2d(g, kx.transpose(2, 3))
+    ink = (torch.sqrt(gx * gx + gy * gy + 1e-12) / thr).clamp(0, 1)
+    return (1 - 2 * ink).expand(-1, 3, -1, -1)
+
+
+class Embedder(nn.Module):
+    """What is exported: one branch; input [N,3,128,128] -> L2-normalised embedding [N,D].
+    With `edge_branch` (image encoder only) the image is also drawn as edges and embedded by the sketch
+    branch; the result is normalise(mix * image + (1 - mix) * edge stream): an image is found both by
+    what it depicts and by its outline."""
+
+    def __init__(self, branch, edge_branch=None, edge_mix=1.0, edge_thr=0.5):
         super().__init__()
-        self.branch = branch
+        self.branch, self.edge_branch = branch, edge_branch
+        self.edge_mix, self.edge_thr = float(edge_mix), float(edge_thr)
 
     def forward(self, x):
-        y = self.branch.head(self.branch.backbone(x))
-        return y / torch.sqrt((y * y).sum(dim=1, keepdim=True)).clamp_min(1e-12)
+        y = _l2n(self.branch.head(self.branch.backbone(x)))
+        if self.edge_branch is None:
+            return y
+        e = _l2n(self.edge_branch.head(self.edge_branch.backbone(edge_drawing(x, self.edge_thr))))
+        return _l2n(self.edge_mix * y + (1 - self.edge_mix) * e)

@@ -6,6 +6,7 @@ Everything derived from ../shared goes to training/.work/ (git-ignored). Run via
 import argparse
 import gzip
 import hashlib
+import io
 import json
 import os
 import re
@@ -244,7 +245,9 @@ def main(argv=None):
     with open(os.path.join(work, 'meta.json.tmp'), 'w') as f:
         json.dump(meta, f)
     os.replace(os.path.join(work, 'meta.json.tmp'), os.path.join(work, 'meta.json'))
-    with gzip.open(os.path.join(work, 'qd_train.json.gz.tmp'), 'wt') as f:
+    # mtime=0: the bytes depend only on the data, so the teacher cache keyed by this file stays valid
+    with open(os.path.join(work, 'qd_train.json.gz.tmp'), 'wb') as raw, \
+            gzip.GzipFile(fileobj=raw, mode='wb', mtime=0) as gz, io.TextIOWrapper(gz) as f:
         json.dump(qd_train, f)
     os.replace(os.path.join(work, 'qd_train.json.gz.tmp'), os.path.join(work, 'qd_train.json.gz'))
 

@@ -34,7 +34,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from . import augment
-from .model import Branch, Embedder
+from .model import Branch, Embedder, edge_drawing
 from .preprocess import rasterize_strokes
 from .classes import normalize
 
@@ -186,13 +186,23 @@ def main(argv=None):
     ap.add_argument('--name', default='student-v1')
     ap.add_argument('--freeze-stem', type=int, default=0, help='leading sketch-backbone modules kept frozen (no backward)')
     ap.add_argument('--no-outlines-w', action='store_true', help='only all-edge outlines (v1 behaviour)')
-    ap.add_argument('--teacher-space', choices=['raw', 'sqrtc'], default='raw',
+    ap.add_argument('--teacher-space', choices=['raw', 'sqrtc', 'split'], default='raw',
                     help='teacher vectors for the distillation losses: raw pooled features, or power-normalised '
-                         '(sqrt) and centred on the training images\' mean (probes/teacher_alignment.py: 0.200 -> 0.281)')
+                         '(sqrt) and centred on the training images\' mean (probes/teacher_alignment.py: 0.200 -> 0.281), '
+                         'or split: raw for the image relations and crd, sqrtc for the sketch relations')
+    ap.add_argument('--tau-t-sk', type=float, default=None, help='teacher temperature of the sketch relation rows (default --tau-t)')
     ap.add_argument('--sk-align', type=float, default=0.0,
                     help='weight in [0,1] of the aligned teacher in every sketch\'s teacher vector: the teacher\'s own '
                          'features of the sketch mapped into its image space by a ridge regression fitted once on '
                          'training classes (sketch -> teacher image class centre); needs --teacher-space sqrtc')
+    ap.add_argument('--edge-mix', type=float, default=1.0,
+                    help='< 1: the image encoder gets an edge stream (the image drawn as Sobel edges, embedded by the '
+                         'sketch branch); image embedding = normalise(mix * image head + (1 - mix) * edge stream)')
+    ap.add_argument('--edge-thr', type=float, default=0.5, help='gradient magnitude drawn as full ink')
+    ap.add_argument('--edge-train', type=int, default=0,
+                    help='with --edge-mix < 1: the edge stream is part of training; the first N images of each batch '
+                         '(the sketches\' paired images come first) get its gradient, the rest run it without; '
+                         '0 = the edge stream is added at export only')
     ap.add_argument('--align-lam', type=float, default=1000.0, help='ridge strength (chosen by CV over training classes in the probe)')
     args = ap.parse_args(argv)
     t_start = time.time()
@@ -252,20 +262,26 @@ def main(argv=None):
             if a['label'] is not None:
                 img_label[n_ph + i] = cidx[a['label']]
     img_pool = np.nonzero(img_ok)[0]
-    if args.teacher_space == 'sqrtc':
+    edge_on = args.edge_mix < 1
+    img_u8 = (np.concatenate([load_u8(os.path.join(work, 'photos.u8')), load_u8(os.path.join(work, 'assets.u8'))])
+              if edge_on else None)  # pixels for the edge stream, indexed like feats (photos, then assets)
+    # tea: teacher vectors of the image relations and crd; tea_s: of the sketch relations (and class centres)
+    if args.teacher_space in ('sqrtc', 'split'):
         img_mu = tea_raw[torch.from_numpy(img_pool)].clamp_min(0).sqrt().mean(0)
         tea_c = tea_raw.clamp_min(0).sqrt() - img_mu  # centred, not normalised: the ridge targets live here
-        tea = F.normalize(tea_c, dim=1)
+        tea_s = F.normalize(tea_c, dim=1)
+        tea = tea_s if args.teacher_space == 'sqrtc' else F.normalize(tea_raw, dim=1)
     else:
-        assert args.sk_align == 0, '--sk-align needs --teacher-space sqrtc'
-        tea = F.normalize(tea_raw, dim=1)
+        assert args.sk_align == 0, '--sk-align needs --teacher-space sqrtc or split'
+        tea = tea_s = F.normalize(tea_raw, dim=1)
+    tau_t_sk = args.tau_t if args.tau_t_sk is None else args.tau_t_sk
     # teacher class centres (mean normalised teacher feature of each class's images)
-    centres = torch.zeros(len(classes), tea.shape[1])
+    centres = torch.zeros(len(classes), tea_s.shape[1])
     has_centre = torch.zeros(len(classes), dtype=torch.bool)
     for k in range(len(classes)):
         m = (img_label == k) & img_ok
         if m.any():
-            centres[k] = F.normalize(tea[torch.from_numpy(m)].mean(0), dim=0)
+            centres[k] = F.normalize(tea_s[torch.from_numpy(m)].mean(0), dim=0)
             has_centre[k] = True
     print(f'{len(classes)} train classes, {int(has_centre.sum())} with teacher centres; image pool {len(img_pool)}', flush=True)
 
@@ -294,6 +310,21 @@ def main(argv=None):
         with torch.no_grad():
             h = stem(x)
         return F.normalize(sk_branch.head(sk_branch.backbone.features[args.freeze_stem:](h).mean(dim=(2, 3))), dim=1)
+
+    def image_embed(head_in, u8, flip=None, n_grad=None):
+        """Image embedding from cached trunk features (+ the edge stream from the pixels, same flips)."""
+        e = F.normalize(img_branch.head(head_in), dim=1)
+        if not edge_on:
+            return e
+        x = u8_to_tensor(u8)
+        if flip is not None:
+            x = torch.where(flip.bool()[:, None, None, None], x.flip(3), x)
+        x = edge_drawing(x, args.edge_thr).contiguous(memory_format=torch.channels_last)
+        k = len(x) if n_grad is None else n_grad
+        parts = [sketch_forward(x[i:min(i + 128, k)]) for i in range(0, k, 128)]
+        with torch.no_grad():
+            parts += [sketch_forward(x[i:i + 128]) for i in range(k, len(x), 128)]
+        return F.normalize(args.edge_mix * e + (1 - args.edge_mix) * torch.cat(parts), dim=1)
     protos = nn.Parameter(F.normalize(torch.randn(len(classes), args.dim), dim=1))
     proj_t = nn.Linear(tea.shape[1], args.dim, bias=False)
     params = [p for p in sk_branch.parameters() if p.requires_grad] + list(img_branch.head.parameters()) + [protos] + list(proj_t.parameters())
@@ -312,12 +343,12 @@ def main(argv=None):
             vi = [i for i, s in enumerate(sketches) if s['val']]
             q = torch.cat([sk_branch(u8_to_tensor(sk_u8[vi[i:i + 128]]).contiguous(memory_format=torch.channels_last)) for i in range(0, len(vi), 128)])
             pv = [i for i, p in enumerate(photos) if p['val']]
-            g = F.normalize(img_branch.head(feats[0, pv]), dim=1)
+            g = image_embed(feats[0, pv], img_u8[pv] if edge_on else None)
             ql = np.array([sketches[i]['cls'] for i in vi]); gl = np.array([photos[i]['cls'] for i in pv])
             res['sketchy_val_map'] = mean_ap(q.numpy(), g.numpy(), ql, gl)
             qt = np.load(os.path.join(work, 'qd_eval_tensors.npy'), mmap_mode='r')
             q = torch.cat([sk_branch(torch.from_numpy(np.array(qt[i:i + 128])).contiguous(memory_format=torch.channels_last)) for i in range(0, len(qt), 128)])
-            g = F.normalize(img_branch.head(feats[0, n_ph + n_as:]), dim=1)
+            g = image_embed(feats[0, n_ph + n_as:], load_u8(os.path.join(work, 'eval_assets.u8')) if edge_on else None)
             ql = np.array(meta['qd_eval_classes']); gl = np.array([a['cls'] for a in meta['eval_assets']])
             res['qd_unseen_assets_map'] = mean_ap(q.numpy(), g.numpy(), ql, gl)
         sk_branch.train(); img_branch.head.train()
@@ -367,8 +398,12 @@ def main(argv=None):
         ib = np.concatenate([pair_img, rand_img])
         flip = torch.from_numpy(rng.randint(0, 2, len(ib)))
         f_img = feats[flip, torch.from_numpy(ib)]
-        e_img = F.normalize(img_branch.head(f_img), dim=1)
+        if edge_on and args.edge_train > 0:
+            e_img = image_embed(f_img, img_u8[ib], flip, args.edge_train)
+        else:  # without --edge-train the edge stream is added only at export
+            e_img = F.normalize(img_branch.head(f_img), dim=1)
         t_img = tea[torch.from_numpy(ib)]
+        ts_img = tea_s[torch.from_numpy(ib)]
         lab_img = torch.from_numpy(img_label[ib])
         e_sk = sketch_forward(xs.contiguous(memory_format=torch.channels_last))
         lab_sk = torch.cat([yq, torch.from_numpy(sk_label[si]), torch.from_numpy(img_label[n_ph + oi])])
@@ -405,18 +440,18 @@ def main(argv=None):
             m = same_img
             l = rel_kl(e_img @ e_img.T / args.tau, t_img @ t_img.T / args.tau_t, m)
             # sketches: rows against the image batch; teacher row from paired image / class centre
-            t_sk = torch.cat([centres[yq], t_img[:ns + no]])
+            t_sk = torch.cat([centres[yq], ts_img[:ns + no]])
             ok = torch.cat([has_centre[yq], torch.ones(ns + no, dtype=torch.bool)])
             if args.sk_align > 0:  # QuickDraw and Sketchy sketches: mix in the aligned teacher's instance vector
                 m_ = args.sk_align
                 aq = al_qd[qi]
                 has_aq = aq.abs().sum(1) > 0
                 tq = torch.where(has_centre[yq][:, None], (1 - m_ * has_aq[:, None].float()) * centres[yq] + m_ * aq, aq)
-                ts = (1 - m_) * t_img[:ns] + m_ * al_sk[torch.from_numpy(si)]
-                t_sk = F.normalize(torch.cat([tq, ts, t_img[ns:ns + no]]), dim=1)
+                ts = (1 - m_) * ts_img[:ns] + m_ * al_sk[torch.from_numpy(si)]
+                t_sk = F.normalize(torch.cat([tq, ts, ts_img[ns:ns + no]]), dim=1)
                 ok = torch.cat([has_centre[yq] | has_aq, torch.ones(ns + no, dtype=torch.bool)])
             m_sk = torch.cat([torch.zeros(nq, len(ib), dtype=torch.bool), same_img[:ns + no]])
-            l = l + rel_kl((e_sk @ e_img.T / args.tau)[ok], (t_sk @ t_img.T / args.tau_t)[ok], m_sk[ok])
+            l = l + rel_kl((e_sk @ e_img.T / args.tau)[ok], (t_sk @ ts_img.T / tau_t_sk)[ok], m_sk[ok])
             losses['rel'] = args.w_rel * l
         if args.w_crd > 0:
             pt = F.normalize(proj_t(t_img), dim=1)
