@@ -1,0 +1,72 @@
+"""The image encoder's edge stream (training/sketchsearch/model.py): the line drawing it makes of an
+image, and how the exported embedder mixes it in."""
+import os
+import sys
+import unittest
+
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, os.path.join(ROOT, 'training'))
+from sketchsearch.model import Branch, Embedder, edge_drawing  # noqa: E402
+
+
+class TestEdgeDrawing(unittest.TestCase):
+    def test_flat_image_is_blank_paper(self):
+        for v in (-1.0, 0.3, 1.0):
+            d = edge_drawing(torch.full((2, 3, 128, 128), v))
+            self.assertEqual(tuple(d.shape), (2, 3, 128, 128))
+            self.assertTrue(torch.allclose(d, torch.ones_like(d), atol=1e-4), v)
+
+    def test_step_edge_is_drawn_as_ink_only_at_the_boundary(self):
+        x = torch.ones(1, 3, 128, 128)
+        x[:, :, :, 64:] = -1  # white left half, black right half
+        d = edge_drawing(x)[0, 0]
+        self.assertTrue(torch.all(d[:, 63:65] == -1))      # full ink on the boundary columns
+        self.assertTrue(torch.all(d[:, :60] > 0.999) and torch.all(d[:, 68:] > 0.999))  # paper elsewhere
+        # a weaker edge gives lighter ink: ink is proportional to the gradient below the threshold
+        y = torch.ones(1, 3, 128, 128)
+        y[:, :, :, 64:] = 0.8
+        self.assertGreater(float(edge_drawing(y)[0, 0, 10, 64]), -1)
+        self.assertLess(float(edge_drawing(y)[0, 0, 10, 64]), 1)
+
+    def test_same_drawing_for_every_channel_and_grey_only(self):
+        x = torch.rand(1, 3, 128, 128) * 2 - 1
+        d = edge_drawing(x)
+        self.assertTrue(torch.equal(d[:, 0], d[:, 1]) and torch.equal(d[:, 1], d[:, 2]))
+        perm = x[:, [2, 0, 1]]  # the drawing depends on the grey level, not on the channel order
+        self.assertTrue(torch.allclose(edge_drawing(perm), d, atol=1e-5))
+
+
+class TestEdgeEmbedder(unittest.TestCase):
+    def setUp(self):
+        torch.manual_seed(0)
+        self.img, self.sk = Branch(0.5, 32).eval(), Branch(0.25, 32).eval()
+        self.x = torch.rand(3, 3, 128, 128) * 2 - 1
+
+    def test_mix_one_is_the_plain_image_encoder(self):
+        with torch.no_grad():
+            a = Embedder(self.img)(self.x)
+            b = Embedder(self.img, self.sk, 1.0)(self.x)
+        self.assertTrue(torch.allclose(a, b, atol=1e-6))
+
+    def test_mix_zero_is_the_sketch_encoder_on_the_drawing(self):
+        with torch.no_grad():
+            a = Embedder(self.img, self.sk, 0.0)(self.x)
+            b = Embedder(self.sk)(edge_drawing(self.x))
+        self.assertTrue(torch.allclose(a, b, atol=1e-6))
+
+    def test_mix_is_between_the_two_streams_and_normalised(self):
+        with torch.no_grad():
+            i = Embedder(self.img)(self.x)
+            e = Embedder(self.sk)(edge_drawing(self.x))
+            m = Embedder(self.img, self.sk, 0.75)(self.x)
+        self.assertTrue(torch.allclose(m.norm(dim=1), torch.ones(3), atol=1e-5))
+        self.assertTrue(torch.allclose(m, F.normalize(0.75 * i + 0.25 * e, dim=1), atol=1e-6))
+        # closer to the image stream than to the edge stream, since that has the larger weight
+        self.assertTrue(torch.all((m * i).sum(1) > (m * e).sum(1)))
+
+
+if __name__ == '__main__':
+    unittest.main()
