@@ -19,6 +19,7 @@ for v in "${VARIANTS[@]}"; do
     sqrtc) X=(--teacher-space sqrtc --tau-t 0.1) ;;                 # full, teacher power-normalised + centred
     noclsimg) X=(--w-cls-img 0) ;;                                  # full without the image classification loss
     align) X=(--teacher-space sqrtc --tau-t 0.1 --sk-align 0.5) ;;   # + aligned teacher vectors for sketches
+    splitalign) X=(--teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # aligned sketch targets (sqrtc), image relations raw
     edge) X=(--edge-mix 0.75 --edge-train 64) ;;                   # full + edge stream in the image encoder, trained
     edgealign) X=(--edge-mix 0.75 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # edge + aligned sketch targets (sqrtc), image relations raw
     *) echo "unknown variant $v"; exit 2 ;;

@@ -77,27 +77,78 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
     sk_emb, img_emb = load_student(os.path.join(out_dir, 'student.pt'))
     export_onnx(sk_emb, os.path.join(out_dir, 'sketch_encoder.onnx'))
     export_onnx(img_emb, os.path.join(out_dir, 'image_encoder.onnx'))
-    h = hashlib.sha256()
-    for f in ('sketch_encoder.onnx', 'image_encoder.onnx'):
-        h.update(open(os.path.join(out_dir, f), 'rb').read())
-    mid = f'{args.name}-{datetime.datetime.utcnow().strftime("%Y%m%d")}-{h.hexdigest()[:8]}'
-    mj = {'id': mid, 'dim': args.dim, 'inputSize': 128, 'preprocessVersion': 1, 'sketch': 'sketch_encoder.onnx',
-          'image': 'image_encoder.onnx', 'inputName': 'input', 'outputName': 'embedding'}
-    with open(os.path.join(out_dir, 'model.json'), 'w') as f:
-        json.dump(mj, f, indent=2)
-        f.write('\n')
+    mid = write_model_json(out_dir, args.name, args.dim)
     report = {
         'id': mid, 'args': vars(args), 'steps': steps, 'train_wall_s': final['t'],
         'total_wall_s_train_py': time.time() - t_start,
         'params': {'sketch': sum(p.numel() for p in sk_branch.parameters()),
                    'image': sum(p.numel() for p in img_branch.parameters())},
-        'macs': {'sketch': count_macs(sk_emb), 'image': count_macs(img_emb)},
-        'bytes': {f: os.path.getsize(os.path.join(out_dir, f)) for f in ('sketch_encoder.onnx', 'image_encoder.onnx', 'student.pt')},
+        **sizes(out_dir, sk_emb, img_emb),
         'final_python_eval': final, 'baselines_python': baselines, 'eval_log': log,
     }
-    rdir = os.path.join(REPO, 'training', 'reports')
-    os.makedirs(rdir, exist_ok=True)
-    with open(os.path.join(out_dir, 'train_report.json') if os.path.abspath(out_dir) != os.path.join(REPO, 'models') else os.path.join(rdir, mid + '.json'), 'w') as f:
-        json.dump(report, f, indent=1)
+    write_report(out_dir, report)
     print('exported', mid, json.dumps({k: report[k] for k in ('params', 'macs', 'bytes')}), flush=True)
     return report
+
+
+def write_model_json(out_dir, name, dim):
+    """models/model.json; the id ends in a hash of both ONNX files (the index is rebuilt when it changes)."""
+    h = hashlib.sha256()
+    for f in ('sketch_encoder.onnx', 'image_encoder.onnx'):
+        h.update(open(os.path.join(out_dir, f), 'rb').read())
+    mid = f'{name}-{datetime.datetime.utcnow().strftime("%Y%m%d")}-{h.hexdigest()[:8]}'
+    mj = {'id': mid, 'dim': dim, 'inputSize': 128, 'preprocessVersion': 1, 'sketch': 'sketch_encoder.onnx',
+          'image': 'image_encoder.onnx', 'inputName': 'input', 'outputName': 'embedding'}
+    with open(os.path.join(out_dir, 'model.json'), 'w') as f:
+        json.dump(mj, f, indent=2)
+        f.write('\n')
+    return mid
+
+
+def sizes(out_dir, sk_emb, img_emb):
+    return {'macs': {'sketch': count_macs(sk_emb), 'image': count_macs(img_emb)},
+            'bytes': {f: os.path.getsize(os.path.join(out_dir, f)) for f in ('sketch_encoder.onnx', 'image_encoder.onnx', 'student.pt')}}
+
+
+def write_report(out_dir, report):
+    """Next to the export, or training/reports/<id>.json when exporting into models/."""
+    rdir = os.path.join(REPO, 'training', 'reports')
+    os.makedirs(rdir, exist_ok=True)
+    shipped = os.path.abspath(out_dir) == os.path.join(REPO, 'models')
+    with open(os.path.join(rdir, report['id'] + '.json') if shipped else os.path.join(out_dir, 'train_report.json'), 'w') as f:
+        json.dump(report, f, indent=1)
+
+
+def add_edge_stream(src, out, mix, thr, name):
+    """Re-export a trained student (SRC/student.pt) with the edge stream in its image encoder; the weights are
+    unchanged, so this is the same as training with --edge-mix MIX --edge-thr THR (and no --edge-train)."""
+    ck = torch.load(os.path.join(src, 'student.pt'), map_location='cpu')
+    ck['config'].update(edge_mix=mix, edge_thr=thr)
+    os.makedirs(out, exist_ok=True)
+    torch.save(ck, os.path.join(out, 'student.pt'))
+    sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
+    export_onnx(sk_emb, os.path.join(out, 'sketch_encoder.onnx'))
+    export_onnx(img_emb, os.path.join(out, 'image_encoder.onnx'))
+    mid = write_model_json(out, name, ck['config']['dim'])
+    src_id = json.load(open(os.path.join(src, 'model.json')))['id']
+    rep_file = os.path.join(src, 'train_report.json')
+    if not os.path.exists(rep_file):
+        rep_file = os.path.join(REPO, 'training', 'reports', src_id + '.json')
+    report = json.load(open(rep_file))
+    report['final_python_eval_without_edge_stream'] = report.pop('final_python_eval', None)
+    report.update({'id': mid, 'edge_stream': {'mix': mix, 'thr': thr, 'added_to': src_id}, **sizes(out, sk_emb, img_emb)})
+    write_report(out, report)
+    print('exported', mid, json.dumps({k: report[k] for k in ('macs', 'bytes')}), flush=True)
+    return report
+
+
+if __name__ == '__main__':
+    import argparse
+    ap = argparse.ArgumentParser(description='Re-export a trained student with the edge stream in its image encoder.')
+    ap.add_argument('src', help='directory with student.pt and model.json (a training output)')
+    ap.add_argument('out', help='output directory, e.g. ../models')
+    ap.add_argument('--edge-mix', type=float, default=0.75)
+    ap.add_argument('--edge-thr', type=float, default=0.5)
+    ap.add_argument('--name', required=True)
+    a = ap.parse_args()
+    add_edge_stream(a.src, a.out, a.edge_mix, a.edge_thr, a.name)
