@@ -22,6 +22,8 @@ for v in "${VARIANTS[@]}"; do
     splitalign) X=(--teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # aligned sketch targets (sqrtc), image relations raw
     edge) X=(--edge-mix 0.75 --edge-train 64) ;;                   # full + edge stream in the image encoder, trained
     edgealign) X=(--edge-mix 0.75 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # edge + aligned sketch targets (sqrtc), image relations raw
+    edgealign-m05) X=(--edge-mix 0.5 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # edgealign, edge stream weight 0.5
+    edgealign-s1) X=(--seed 1 --edge-mix 0.75 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # edgealign, seed 1 (training variance)
     *) echo "unknown variant $v"; exit 2 ;;
   esac
   out=.work/ablations/$v

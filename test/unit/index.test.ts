@@ -11,6 +11,7 @@ import { deserializeIndex, IndexLoadError, readIndexFile, serializeIndex, writeI
 import { scanFolder } from '../../src/extension/core/scan';
 import { topKDot, VectorMatrix } from '../../src/extension/core/vectorIndex';
 import { quantizeMatrix } from '../../src/extension/core/quantize';
+import { jsTopK } from '../../src/extension/core/topkEngine';
 
 const DIM = 8;
 
@@ -312,4 +313,43 @@ test('discarding what is stored also drops the journal, so a rebuild starts empt
   const fresh = new FolderIndex(dir, store, new HashEncoder(), { preprocessVersion: 1 });
   assert.equal(await fresh.load(), undefined);
   assert.equal(fresh.size, 0);
+});
+
+test('a copy of the query image ranks first above near-duplicates closer than the 8-bit precision', async () => {
+  // A PNG and the SVG it was rendered from embed at cosine ~0.9995; the 7-bit-query x 8-bit-row score
+  // errs by about 1e-3, so without re-scoring the copy sometimes lost to its near-duplicate (E2E, v4 model).
+  const D = 256;
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+  const unit = (v: Float32Array) => { let n = 0; for (const x of v) n += x * x; return v.map((x) => x / Math.sqrt(n)); };
+  const vecs = new Map<string, Float32Array>();
+  class MapEncoder implements FileEncoder {
+    modelId = 'map-model';
+    dim = D;
+    async embedFiles(paths: string[]): Promise<EmbedResult[]> {
+      return paths.map((p) => ({ ok: true, vector: vecs.get(path.basename(p))!, hash: path.basename(p), size: 1 }));
+    }
+  }
+  let nearAbove = 0;
+  for (let trial = 0; trial < 40; trial++) {
+    const dir = tmpdir();
+    const q = unit(Float32Array.from({ length: D }, rnd));
+    vecs.clear();
+    vecs.set('copy.png', q);
+    for (let i = 0; i < 4; i++) vecs.set(`near${i}.svg`, unit(q.map((x) => x + 0.007 * rnd())));
+    for (let i = 0; i < 5; i++) vecs.set(`other${i}.png`, unit(Float32Array.from({ length: D }, rnd)));
+    for (const n of vecs.keys()) fs.writeFileSync(path.join(dir, n), n);
+    const ix = new FolderIndex(dir, path.join(tmpdir(), 'idx.sksidx'), new MapEncoder(), { preprocessVersion: 1 });
+    await ix.reconcile();
+    // What the engine alone ranks (the failure this guards against happens in some trials).
+    const m = quantizeMatrix(Float32Array.from([...vecs.values()].flatMap((v) => [...v])), vecs.size, D);
+    const raw = await jsTopK.topK({ ...m, rows: vecs.size, dim: D }, q, 1);
+    if ([...vecs.keys()][raw[0].row] !== 'copy.png') nearAbove++;
+    const hits = await ix.search(q, 6);
+    assert.equal(hits[0].path, 'copy.png', `trial ${trial}: ${hits.map((h) => `${h.path} ${h.score.toFixed(5)}`).join(', ')}`);
+    assert.ok(Math.abs(hits[0].score - 1) < 1e-6);
+    assert.ok(hits.slice(1, 5).every((h) => h.path.startsWith('near') && h.score <= hits[0].score && h.score > 0.99), 'near-duplicates next');
+    for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1].score >= hits[i].score, 'sorted by score');
+  }
+  assert.ok(nearAbove > 0, 'the case is not exercised: no trial had a near-duplicate above the copy before re-scoring');
 });

@@ -10,6 +10,7 @@ import { EntryMeta, IndexLoadError, readIndexFile, SkippedFile, writeIndexFile }
 import { makeMatcher, ScannedFile, scanFolder, ScanOptions, tooLargeReason } from './scan';
 import { annCandidates, annUsable, removeAnnFiles, type AnnSearcher } from './annIndex';
 import { jsTopK, TopKEngine } from './topkEngine';
+import { quantizeInto, ZERO_POINT } from './quantize';
 import { Hit, QuantizedRows, VectorMatrix } from './vectorIndex';
 import type { EmbedResult } from './embedder';
 
@@ -275,10 +276,39 @@ export class FolderIndex {
 
   async search(q: Float32Array, k: number, engine: TopKEngine = jsTopK): Promise<SearchHit[]> {
     const hits = this.ann && this.annInUse ? this.annSearch(this.ann, q, k) : await engine.topK(this.vectors.view(), q, k);
-    return hits.map((h: Hit) => {
+    return this.rescore(hits, q).map((h: Hit) => {
       const e = this.entries[h.row];
       return { path: e.path, abs: path.join(this.root, e.path), score: h.score };
     });
+  }
+
+  /**
+   * The engines score a 7-bit query against 8-bit rows (error about 1e-3), but near-duplicates (an emoji
+   * PNG and the SVG it was rendered from: cosine 0.9995) are closer than that, so a copy of the query
+   * image could rank below them. The k hits are re-scored with the float query, and a row that is the
+   * query's own 8-bit quantisation (every code within 1, scale within 1%: the same image) scores q·q = 1
+   * and ranks first.
+   */
+  private rescore(hits: Hit[], q: Float32Array): Hit[] {
+    const { codes, scales, dim } = this.vectors.view();
+    const own = new Uint8Array(dim);
+    const ownScale = quantizeInto(q, own, 0);
+    let qq = 0;
+    for (let j = 0; j < dim; j++) qq += q[j] * q[j];
+    const out = hits.map((h) => {
+      const o = h.row * dim;
+      let s = 0;
+      let same = Math.abs(scales[h.row] - ownScale) <= 0.01 * ownScale;
+      for (let j = 0; j < dim; j++) {
+        const c = codes[o + j];
+        s += (c - ZERO_POINT) * q[j];
+        if (same && Math.abs(c - own[j]) > 1) same = false;
+      }
+      // A cosine cannot exceed q·q; the 8-bit error can push a near-duplicate past it, so clamp.
+      return { row: h.row, same, score: same ? qq : Math.min(s * scales[h.row], qq) };
+    });
+    out.sort((a, b) => Number(b.same) - Number(a.same) || b.score - a.score || a.row - b.row);
+    return out.map(({ row, score }) => ({ row, score }));
   }
 
   /** Use an approximate-search snapshot (or none). Entries that differ from it are scored exactly. */
