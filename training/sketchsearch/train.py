@@ -17,6 +17,9 @@ Options for the teacher's vectors (ablations sqrtc / align in ablate.sh and the 
   --teacher-space sqrtc   power-normalised, centred teacher features
   --sk-align M            mix the aligned teacher (the teacher's own features of a sketch, ridge-mapped
                           into its image space; fitted on training classes) into each sketch's vector
+  --teacher-space split   raw teacher for the image relations and crd, sqrtc (+ aligned) for the sketch rows
+Edge stream (--edge-mix < 1): the image encoder also embeds a Sobel line drawing of the image with the sketch
+branch and mixes it in; --edge-train N makes it part of training (else it is added at export).
 """
 import argparse
 import gzip
@@ -194,7 +197,7 @@ def main(argv=None):
     ap.add_argument('--sk-align', type=float, default=0.0,
                     help='weight in [0,1] of the aligned teacher in every sketch\'s teacher vector: the teacher\'s own '
                          'features of the sketch mapped into its image space by a ridge regression fitted once on '
-                         'training classes (sketch -> teacher image class centre); needs --teacher-space sqrtc')
+                         'training classes (sketch -> teacher image class centre); needs --teacher-space sqrtc or split')
     ap.add_argument('--edge-mix', type=float, default=1.0,
                     help='< 1: the image encoder gets an edge stream (the image drawn as Sobel edges, embedded by the '
                          'sketch branch); image embedding = normalise(mix * image head + (1 - mix) * edge stream)')
