@@ -10,7 +10,7 @@ import { EntryMeta, IndexLoadError, readIndexFile, SkippedFile, writeIndexFile }
 import { makeMatcher, ScannedFile, scanFolder, ScanOptions, tooLargeReason } from './scan';
 import { annCandidates, annUsable, removeAnnFiles, type AnnSearcher } from './annIndex';
 import { jsTopK, TopKEngine } from './topkEngine';
-import { quantizeInto, ZERO_POINT } from './quantize';
+import { quantizeInto } from './quantize';
 import { Hit, QuantizedRows, VectorMatrix } from './vectorIndex';
 import type { EmbedResult } from './embedder';
 
@@ -290,25 +290,32 @@ export class FolderIndex {
    * and ranks first.
    */
   private rescore(hits: Hit[], q: Float32Array): Hit[] {
-    const { codes, scales, dim } = this.vectors.view();
+    const dim = this.vectors.dim;
     const own = new Uint8Array(dim);
     const ownScale = quantizeInto(q, own, 0);
     let qq = 0;
     for (let j = 0; j < dim; j++) qq += q[j] * q[j];
+    const isOwn = (row: number) => {
+      const { codes, scale } = this.vectors.codesOf(row);
+      if (Math.abs(scale - ownScale) > 0.01 * ownScale) return false;
+      for (let j = 0; j < dim; j++) if (Math.abs(codes[j] - own[j]) > 1) return false;
+      return true;
+    };
+    // A cosine cannot exceed q·q; the 8-bit error can push a near-duplicate past it, so clamp.
     const out = hits.map((h) => {
-      const o = h.row * dim;
-      let s = 0;
-      let same = Math.abs(scales[h.row] - ownScale) <= 0.01 * ownScale;
-      for (let j = 0; j < dim; j++) {
-        const c = codes[o + j];
-        s += (c - ZERO_POINT) * q[j];
-        if (same && Math.abs(c - own[j]) > 1) same = false;
-      }
-      // A cosine cannot exceed q·q; the 8-bit error can push a near-duplicate past it, so clamp.
-      return { row: h.row, same, score: same ? qq : Math.min(s * scales[h.row], qq) };
+      const same = isOwn(h.row);
+      return { row: h.row, same, score: same ? qq : Math.min(this.floatScore(h.row, q), qq) };
     });
     out.sort((a, b) => Number(b.same) - Number(a.same) || b.score - a.score || a.row - b.row);
     return out.map(({ row, score }) => ({ row, score }));
+  }
+
+  /** The stored (8-bit) row against the float query. */
+  private floatScore(row: number, q: Float32Array): number {
+    const v = this.vectors.get(row);
+    let s = 0;
+    for (let j = 0; j < v.length; j++) s += v[j] * q[j];
+    return s;
   }
 
   /** Use an approximate-search snapshot (or none). Entries that differ from it are scored exactly. */
@@ -343,13 +350,7 @@ export class FolderIndex {
   }
 
   private annSearch(ann: AnnSearcher, q: Float32Array, k: number): Hit[] {
-    const dim = this.vectors.dim;
-    const score = (row: number) => {
-      const v = this.vectors.get(row);
-      let s = 0;
-      for (let j = 0; j < dim; j++) s += v[j] * q[j];
-      return s;
-    };
+    const score = (row: number) => this.floatScore(row, q);
     const seen = new Set<number>();
     const hits: Hit[] = [];
     for (const key of ann.search(q, annCandidates(k))) {
