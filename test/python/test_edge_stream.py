@@ -68,5 +68,35 @@ class TestEdgeEmbedder(unittest.TestCase):
         self.assertTrue(torch.all((m * i).sum(1) > (m * e).sum(1)))
 
 
+
+class TestMirrorAugmentation(unittest.TestCase):
+    """Embedder(flip=True): the embedding of an input and of its mirror image, averaged."""
+
+    def setUp(self):
+        # the shipped weights: freshly initialised branches give the same embedding for every input
+        from sketchsearch.export import load_student
+        sk_emb, img_emb = load_student(os.path.join(ROOT, 'models', 'student.pt'))
+        self.img, self.sk = img_emb.branch, sk_emb.branch
+        torch.manual_seed(0)
+        self.x = torch.rand(3, 3, 128, 128) * 2 - 1
+        self.x[:, :, :, :40] = 1  # blank paper on the left: the mirror image differs
+
+    def test_mirrored_input_gives_the_same_embedding(self):
+        for emb in (Embedder(self.sk, flip=True), Embedder(self.img, self.sk, 0.5, flip=True)):
+            with torch.no_grad():
+                a, b = emb(self.x), emb(torch.flip(self.x, dims=[3]))
+            self.assertTrue(torch.allclose(a, b, atol=1e-5))
+            self.assertTrue(torch.allclose(a.norm(dim=1), torch.ones(3), atol=1e-5))
+        with torch.no_grad():  # without it the encoder is not mirror-invariant (so the check above can fail)
+            plain = Embedder(self.img, self.sk, 0.5)
+            self.assertFalse(torch.allclose(plain(self.x), plain(torch.flip(self.x, dims=[3])), atol=1e-3))
+
+    def test_is_the_normalised_mean_of_both_views(self):
+        plain, flip = Embedder(self.img, self.sk, 0.5), Embedder(self.img, self.sk, 0.5, flip=True)
+        with torch.no_grad():
+            want = F.normalize(plain(self.x) + plain(torch.flip(self.x, dims=[3])), dim=1)
+            self.assertTrue(torch.allclose(flip(self.x), want, atol=1e-6))
+
+
 if __name__ == '__main__':
     unittest.main()

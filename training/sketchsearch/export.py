@@ -45,8 +45,9 @@ def load_student(path):
         br[key] = Branch(width, cfg['dim'])
         br[key].load_state_dict({k: v.float() for k, v in ck[key].items()})
     mix = cfg.get('edge_mix', 1.0)  # < 1: the image encoder has an edge stream through the sketch branch
-    img = Embedder(br['image'], br['sketch'] if mix < 1 else None, mix, cfg.get('edge_thr', 0.5))
-    return Embedder(br['sketch']).eval(), img.eval()
+    flip = cfg.get('flip', '')  # mirror test-time augmentation in the 'sketch', 'image' or 'both' encoders
+    img = Embedder(br['image'], br['sketch'] if mix < 1 else None, mix, cfg.get('edge_thr', 0.5), flip in ('image', 'both'))
+    return Embedder(br['sketch'], flip=flip in ('sketch', 'both')).eval(), img.eval()
 
 
 def export_onnx(emb, path):
@@ -69,7 +70,8 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
             p.data = p.data.contiguous()
         round_fp16_(b)
     cfg = {'sketch_width': args.sketch_width, 'image_width': args.image_width, 'dim': args.dim,
-           'edge_mix': getattr(args, 'edge_mix', 1.0), 'edge_thr': getattr(args, 'edge_thr', 0.5)}
+           'edge_mix': getattr(args, 'edge_mix', 1.0), 'edge_thr': getattr(args, 'edge_thr', 0.5),
+           'flip': getattr(args, 'flip', '')}
     torch.save({'config': cfg, 'sketch': {k: v.half() for k, v in sk_branch.state_dict().items()},
                 'image': {k: v.half() for k, v in img_branch.state_dict().items()}},
                os.path.join(out_dir, 'student.pt'))
@@ -119,11 +121,12 @@ def write_report(out_dir, report):
         json.dump(report, f, indent=1)
 
 
-def add_edge_stream(src, out, mix, thr, name):
-    """Re-export a trained student (SRC/student.pt) with the edge stream in its image encoder; the weights are
-    unchanged, so this is the same as training with --edge-mix MIX --edge-thr THR (and no --edge-train)."""
+def add_edge_stream(src, out, mix, thr, name, flip=''):
+    """Re-export a trained student (SRC/student.pt) with the edge stream in its image encoder (and with
+    mirror test-time augmentation if FLIP); the weights are unchanged, so this is the same as training with
+    --edge-mix MIX --edge-thr THR [--flip] (and no --edge-train)."""
     ck = torch.load(os.path.join(src, 'student.pt'), map_location='cpu')
-    ck['config'].update(edge_mix=mix, edge_thr=thr)
+    ck['config'].update(edge_mix=mix, edge_thr=thr, flip=flip)
     os.makedirs(out, exist_ok=True)
     torch.save(ck, os.path.join(out, 'student.pt'))
     sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
@@ -136,7 +139,8 @@ def add_edge_stream(src, out, mix, thr, name):
         rep_file = os.path.join(REPO, 'training', 'reports', src_id + '.json')
     report = json.load(open(rep_file))
     report['final_python_eval_without_edge_stream'] = report.pop('final_python_eval', None)
-    report.update({'id': mid, 'edge_stream': {'mix': mix, 'thr': thr, 'added_to': src_id}, **sizes(out, sk_emb, img_emb)})
+    report.update({'id': mid, 'edge_stream': {'mix': mix, 'thr': thr, 'added_to': src_id}, 'flip_tta': flip,
+                   **sizes(out, sk_emb, img_emb)})
     write_report(out, report)
     print('exported', mid, json.dumps({k: report[k] for k in ('macs', 'bytes')}), flush=True)
     return report
@@ -144,11 +148,14 @@ def add_edge_stream(src, out, mix, thr, name):
 
 if __name__ == '__main__':
     import argparse
-    ap = argparse.ArgumentParser(description='Re-export a trained student with the edge stream in its image encoder.')
+    ap = argparse.ArgumentParser(description='Re-export a trained student with the edge stream in its image encoder '
+                                 '(and optionally mirror test-time augmentation).')
     ap.add_argument('src', help='directory with student.pt and model.json (a training output)')
     ap.add_argument('out', help='output directory, e.g. ../models')
     ap.add_argument('--edge-mix', type=float, default=0.75)
     ap.add_argument('--edge-thr', type=float, default=0.5)
+    ap.add_argument('--flip', choices=['', 'sketch', 'image', 'both'], default='',
+                    help='in these encoders embed each input and its mirror image, and average')
     ap.add_argument('--name', required=True)
     a = ap.parse_args()
-    add_edge_stream(a.src, a.out, a.edge_mix, a.edge_thr, a.name)
+    add_edge_stream(a.src, a.out, a.edge_mix, a.edge_thr, a.name, a.flip)

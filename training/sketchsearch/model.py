@@ -102,12 +102,19 @@ class Embedder(nn.Module):
     branch; the result is normalise(mix * image + (1 - mix) * edge stream): an image is found both by
     what it depicts and by its outline."""
 
-    def __init__(self, branch, edge_branch=None, edge_mix=1.0, edge_thr=0.5):
+    def __init__(self, branch, edge_branch=None, edge_mix=1.0, edge_thr=0.5, flip=False):
         super().__init__()
         self.branch, self.edge_branch = branch, edge_branch
         self.edge_mix, self.edge_thr = float(edge_mix), float(edge_thr)
+        self.flip = bool(flip)
 
     def forward(self, x):
+        if not self.flip:
+            return self._embed(x)
+        # mirror test-time augmentation: a drawing of a thing facing left should find it facing right
+        return _l2n(self._embed(x) + self._embed(torch.flip(x, dims=[3])))
+
+    def _embed(self, x):
         y = _l2n(self.branch.head(self.branch.backbone(x)))
         if self.edge_branch is None:
             return y

@@ -206,6 +206,9 @@ def main(argv=None):
                     help='with --edge-mix < 1: the edge stream is part of training; the first N images of each batch '
                          '(the sketches\' paired images come first) get its gradient, the rest run it without; '
                          '0 = the edge stream is added at export only')
+    ap.add_argument('--flip', choices=['', 'sketch', 'image', 'both'], default='',
+                    help='mirror test-time augmentation in these exported encoders (embed the input and its mirror '
+                         'image and average; training and its Python eval are unchanged)')
     ap.add_argument('--align-lam', type=float, default=1000.0, help='ridge strength (chosen by CV over training classes in the probe)')
     args = ap.parse_args(argv)
     t_start = time.time()
