@@ -24,6 +24,7 @@ for v in "${VARIANTS[@]}"; do
     edgealign) X=(--edge-mix 0.75 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # edge + aligned sketch targets (sqrtc), image relations raw
     edgealign-m05) X=(--edge-mix 0.5 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # edgealign, edge stream weight 0.5
     edgealign-m05-2x) X=(--edge-mix 0.5 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5 --schedule-steps 1650) ;;  # edgealign-m05, twice the steps
+    edgealign-m05-d3) X=(--edge-mix 0.5 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5 --ink-dilate 3) ;;  # edgealign-m05, sketch branch on 3x3-dilated ink
     edgealign-s1) X=(--seed 1 --edge-mix 0.75 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # edgealign, seed 1 (training variance)
     *) echo "unknown variant $v"; exit 2 ;;
   esac

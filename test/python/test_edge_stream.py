@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(ROOT, 'training'))
-from sketchsearch.model import Branch, Embedder, edge_drawing  # noqa: E402
+from sketchsearch.model import Branch, Embedder, edge_drawing, thicker_ink  # noqa: E402
 
 
 class TestEdgeDrawing(unittest.TestCase):
@@ -96,6 +96,37 @@ class TestMirrorAugmentation(unittest.TestCase):
         with torch.no_grad():
             want = F.normalize(plain(self.x) + plain(torch.flip(self.x, dims=[3])), dim=1)
             self.assertTrue(torch.allclose(flip(self.x), want, atol=1e-6))
+
+
+    def test_views_are_the_normalised_sum_of_each_views_embedding(self):
+        emb = Embedder(self.sk, flip=True, views=(0, 5))
+        plain = Embedder(self.sk)
+        with torch.no_grad():
+            got = emb(self.x)
+            parts = [thicker_ink(self.x, 0), thicker_ink(self.x, 5)]
+            parts += [torch.flip(p, dims=[3]) for p in parts]
+            want = F.normalize(sum(plain(p) for p in parts), dim=1)
+            self.assertTrue(torch.allclose(got, want, atol=1e-5))
+            self.assertFalse(torch.allclose(got, Embedder(self.sk, flip=True)(self.x), atol=1e-3))
+
+    def test_dilation_views_are_for_sketches_only(self):
+        with self.assertRaises(AssertionError):
+            Embedder(self.img, self.sk, 0.5, views=(0, 5))
+
+
+class TestThickerInk(unittest.TestCase):
+    def test_grows_a_stroke_by_the_kernel_and_keeps_paper(self):
+        x = torch.ones(1, 3, 128, 128)
+        x[:, :, 60:63, 20:100] = -1  # a 3-px horizontal line
+        self.assertTrue(torch.equal(thicker_ink(x, 0), x) and torch.equal(thicker_ink(x, 1), x))
+        for k in (3, 5):
+            y = thicker_ink(x, k)
+            ink_rows = torch.nonzero((y[0, 0] == -1).any(dim=1)).flatten()
+            self.assertEqual(len(ink_rows), 3 + (k - 1), k)  # k // 2 more rows on each side
+            self.assertEqual(float(y[0, 0, 5, 5]), 1.0)  # paper stays paper
+            self.assertEqual(tuple(y.shape), tuple(x.shape))
+        grey = torch.full((1, 3, 8, 8), 0.2)  # partial ink keeps its level: a min filter, not a threshold
+        self.assertTrue(torch.equal(thicker_ink(grey, 3), grey))
 
 
 if __name__ == '__main__':

@@ -46,8 +46,11 @@ def load_student(path):
         br[key].load_state_dict({k: v.float() for k, v in ck[key].items()})
     mix = cfg.get('edge_mix', 1.0)  # < 1: the image encoder has an edge stream through the sketch branch
     flip = cfg.get('flip', '')  # mirror test-time augmentation in the 'sketch', 'image' or 'both' encoders
-    img = Embedder(br['image'], br['sketch'] if mix < 1 else None, mix, cfg.get('edge_thr', 0.5), flip in ('image', 'both'))
-    return Embedder(br['sketch'], flip=flip in ('sketch', 'both')).eval(), img.eval()
+    dil = cfg.get('ink_dilate', 0)  # > 1: the sketch branch was trained on ink grown by thicker_ink(dil)
+    views = cfg.get('sketch_views') or [dil]  # ink dilation of each test-time view of a sketch
+    img = Embedder(br['image'], br['sketch'] if mix < 1 else None, mix, cfg.get('edge_thr', 0.5), flip in ('image', 'both'),
+                   edge_dilate=dil)
+    return Embedder(br['sketch'], flip=flip in ('sketch', 'both'), views=views).eval(), img.eval()
 
 
 def export_onnx(emb, path):
@@ -71,7 +74,8 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
         round_fp16_(b)
     cfg = {'sketch_width': args.sketch_width, 'image_width': args.image_width, 'dim': args.dim,
            'edge_mix': getattr(args, 'edge_mix', 1.0), 'edge_thr': getattr(args, 'edge_thr', 0.5),
-           'flip': getattr(args, 'flip', '')}
+           'flip': getattr(args, 'flip', ''), 'ink_dilate': getattr(args, 'ink_dilate', 0),
+           'sketch_views': getattr(args, 'sketch_views', None)}
     torch.save({'config': cfg, 'sketch': {k: v.half() for k, v in sk_branch.state_dict().items()},
                 'image': {k: v.half() for k, v in img_branch.state_dict().items()}},
                os.path.join(out_dir, 'student.pt'))
@@ -121,12 +125,13 @@ def write_report(out_dir, report):
         json.dump(report, f, indent=1)
 
 
-def add_edge_stream(src, out, mix, thr, name, flip=''):
-    """Re-export a trained student (SRC/student.pt) with the edge stream in its image encoder (and with
-    mirror test-time augmentation if FLIP); the weights are unchanged, so this is the same as training with
-    --edge-mix MIX --edge-thr THR [--flip] (and no --edge-train)."""
+def reexport(src, out, name, **changes):
+    """Re-export a trained student (SRC/student.pt) with export-time options changed (edge_mix, edge_thr,
+    flip, sketch_views); the weights are unchanged, so e.g. edge_mix=M is the same as training with
+    --edge-mix M and no --edge-train."""
     ck = torch.load(os.path.join(src, 'student.pt'), map_location='cpu')
-    ck['config'].update(edge_mix=mix, edge_thr=thr, flip=flip)
+    before = dict(ck['config'])
+    ck['config'].update(changes)
     os.makedirs(out, exist_ok=True)
     torch.save(ck, os.path.join(out, 'student.pt'))
     sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
@@ -138,8 +143,8 @@ def add_edge_stream(src, out, mix, thr, name, flip=''):
     if not os.path.exists(rep_file):
         rep_file = os.path.join(REPO, 'training', 'reports', src_id + '.json')
     report = json.load(open(rep_file))
-    report['final_python_eval_without_edge_stream'] = report.pop('final_python_eval', None)
-    report.update({'id': mid, 'edge_stream': {'mix': mix, 'thr': thr, 'added_to': src_id}, 'flip_tta': flip,
+    report['final_python_eval_before_reexport'] = report.pop('final_python_eval', None)
+    report.update({'id': mid, 'reexport': {'from': src_id, 'config_before': before, 'config': ck['config']},
                    **sizes(out, sk_emb, img_emb)})
     write_report(out, report)
     print('exported', mid, json.dumps({k: report[k] for k in ('macs', 'bytes')}), flush=True)
@@ -148,14 +153,18 @@ def add_edge_stream(src, out, mix, thr, name, flip=''):
 
 if __name__ == '__main__':
     import argparse
-    ap = argparse.ArgumentParser(description='Re-export a trained student with the edge stream in its image encoder '
-                                 '(and optionally mirror test-time augmentation).')
+    ap = argparse.ArgumentParser(description='Re-export a trained student with changed export-time options: the edge '
+                                 'stream in the image encoder, mirror views, ink-dilation views of sketches.')
     ap.add_argument('src', help='directory with student.pt and model.json (a training output)')
     ap.add_argument('out', help='output directory, e.g. ../models')
-    ap.add_argument('--edge-mix', type=float, default=0.75)
-    ap.add_argument('--edge-thr', type=float, default=0.5)
-    ap.add_argument('--flip', choices=['', 'sketch', 'image', 'both'], default='',
+    ap.add_argument('--edge-mix', type=float, help='image encoder: weight of the image stream against the edge stream')
+    ap.add_argument('--edge-thr', type=float)
+    ap.add_argument('--flip', choices=['', 'sketch', 'image', 'both'],
                     help='in these encoders embed each input and its mirror image, and average')
+    ap.add_argument('--sketch-views', help='comma-separated ink dilations of the sketch encoder\'s views, e.g. 0,5')
     ap.add_argument('--name', required=True)
     a = ap.parse_args()
-    add_edge_stream(a.src, a.out, a.edge_mix, a.edge_thr, a.name, a.flip)
+    ch = {k: v for k, v in [('edge_mix', a.edge_mix), ('edge_thr', a.edge_thr), ('flip', a.flip)] if v is not None}
+    if a.sketch_views:
+        ch['sketch_views'] = [int(k) for k in a.sketch_views.split(',')]
+    reexport(a.src, a.out, a.name, **ch)

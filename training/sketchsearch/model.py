@@ -96,27 +96,45 @@ def edge_drawing(x, thr=0.5):
     return (1 - 2 * ink).expand(-1, 3, -1, -1)
 
 
+def thicker_ink(x, k):
+    """Sketch-format tensor (paper 1, ink -1) with every stroke grown by a k x k min filter (k = 0: as is).
+    The sketch pad draws 3-px lines; icons and emoji are bold shapes, and doodles find them better drawn
+    thicker (models/MODEL_CARD.md)."""
+    if k <= 1:
+        return x
+    return -F.max_pool2d(-x, k, stride=1, padding=k // 2)
+
+
 class Embedder(nn.Module):
     """What is exported: one branch; input [N,3,128,128] -> L2-normalised embedding [N,D].
     With `edge_branch` (image encoder only) the image is also drawn as edges and embedded by the sketch
     branch; the result is normalise(mix * image + (1 - mix) * edge stream): an image is found both by
-    what it depicts and by its outline."""
+    what it depicts and by its outline.
+    Test-time views (sketch encoder): `views` lists ink dilations (thicker_ink k; 0 = as drawn) and `flip`
+    adds each view's mirror image; the embedding is the normalised sum of the views' embeddings, computed
+    as one batch. `edge_dilate` thickens the image encoder's edge drawing (a sketch branch trained on
+    thicker ink expects it)."""
 
-    def __init__(self, branch, edge_branch=None, edge_mix=1.0, edge_thr=0.5, flip=False):
+    def __init__(self, branch, edge_branch=None, edge_mix=1.0, edge_thr=0.5, flip=False, views=(0,), edge_dilate=0):
         super().__init__()
         self.branch, self.edge_branch = branch, edge_branch
         self.edge_mix, self.edge_thr = float(edge_mix), float(edge_thr)
-        self.flip = bool(flip)
+        self.flip, self.views, self.edge_dilate = bool(flip), tuple(int(k) for k in views), int(edge_dilate)
+        assert edge_branch is None or self.views == (0,), 'ink dilation views are for sketch input only'
 
     def forward(self, x):
-        if not self.flip:
-            return self._embed(x)
-        # mirror test-time augmentation: a drawing of a thing facing left should find it facing right
-        return _l2n(self._embed(x) + self._embed(torch.flip(x, dims=[3])))
+        xs = [thicker_ink(x, k) for k in self.views]
+        if self.flip:  # a drawing of a thing facing left should also find it facing right
+            xs += [torch.flip(v, dims=[3]) for v in xs]
+        if len(xs) == 1:
+            return self._embed(xs[0])
+        z = self._embed(torch.cat(xs, 0))
+        return _l2n(z.view(len(xs), -1, z.shape[1]).sum(0))
 
     def _embed(self, x):
         y = _l2n(self.branch.head(self.branch.backbone(x)))
         if self.edge_branch is None:
             return y
-        e = _l2n(self.edge_branch.head(self.edge_branch.backbone(edge_drawing(x, self.edge_thr))))
+        d = thicker_ink(edge_drawing(x, self.edge_thr), self.edge_dilate)
+        e = _l2n(self.edge_branch.head(self.edge_branch.backbone(d)))
         return _l2n(self.edge_mix * y + (1 - self.edge_mix) * e)

@@ -37,7 +37,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from . import augment
-from .model import Branch, Embedder, edge_drawing
+from .model import Branch, Embedder, edge_drawing, thicker_ink
 from .preprocess import rasterize_strokes
 from .classes import normalize
 
@@ -209,6 +209,9 @@ def main(argv=None):
     ap.add_argument('--flip', choices=['', 'sketch', 'image', 'both'], default='',
                     help='mirror test-time augmentation in these exported encoders (embed the input and its mirror '
                          'image and average; training and its Python eval are unchanged)')
+    ap.add_argument('--ink-dilate', type=int, default=0,
+                    help='> 1: everything the sketch branch sees (sketches, outlines, edge drawings) has its ink grown by '
+                         'a k x k min filter, in training and in the exported encoders')
     ap.add_argument('--align-lam', type=float, default=1000.0, help='ridge strength (chosen by CV over training classes in the probe)')
     args = ap.parse_args(argv)
     t_start = time.time()
@@ -314,7 +317,7 @@ def main(argv=None):
 
     def sketch_forward(x):
         with torch.no_grad():
-            h = stem(x)
+            h = stem(thicker_ink(x, args.ink_dilate))
         return F.normalize(sk_branch.head(sk_branch.backbone.features[args.freeze_stem:](h).mean(dim=(2, 3))), dim=1)
 
     def image_embed(head_in, u8, flip=None, n_grad=None):
@@ -347,13 +350,13 @@ def main(argv=None):
         with torch.no_grad():
             sk_u8 = load_u8(os.path.join(work, 'sketches.u8'))
             vi = [i for i, s in enumerate(sketches) if s['val']]
-            q = torch.cat([sk_branch(u8_to_tensor(sk_u8[vi[i:i + 128]]).contiguous(memory_format=torch.channels_last)) for i in range(0, len(vi), 128)])
+            q = torch.cat([sk_branch(thicker_ink(u8_to_tensor(sk_u8[vi[i:i + 128]]), args.ink_dilate).contiguous(memory_format=torch.channels_last)) for i in range(0, len(vi), 128)])
             pv = [i for i, p in enumerate(photos) if p['val']]
             g = image_embed(feats[0, pv], img_u8[pv] if edge_on else None)
             ql = np.array([sketches[i]['cls'] for i in vi]); gl = np.array([photos[i]['cls'] for i in pv])
             res['sketchy_val_map'] = mean_ap(q.numpy(), g.numpy(), ql, gl)
             qt = np.load(os.path.join(work, 'qd_eval_tensors.npy'), mmap_mode='r')
-            q = torch.cat([sk_branch(torch.from_numpy(np.array(qt[i:i + 128])).contiguous(memory_format=torch.channels_last)) for i in range(0, len(qt), 128)])
+            q = torch.cat([sk_branch(thicker_ink(torch.from_numpy(np.array(qt[i:i + 128])), args.ink_dilate).contiguous(memory_format=torch.channels_last)) for i in range(0, len(qt), 128)])
             g = image_embed(feats[0, n_ph + n_as:], load_u8(os.path.join(work, 'eval_assets.u8')) if edge_on else None)
             ql = np.array(meta['qd_eval_classes']); gl = np.array([a['cls'] for a in meta['eval_assets']])
             res['qd_unseen_assets_map'] = mean_ap(q.numpy(), g.numpy(), ql, gl)
