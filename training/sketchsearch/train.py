@@ -212,6 +212,9 @@ def main(argv=None):
     ap.add_argument('--ink-dilate', type=int, default=0,
                     help='> 1: everything the sketch branch sees (sketches, outlines, edge drawings) has its ink grown by '
                          'a k x k min filter, in training and in the exported encoders')
+    ap.add_argument('--sketch-views', type=lambda v: [int(k) for k in v.split(',')], default=None,
+                    help='ink dilations of the exported sketch encoder\'s test-time views, e.g. 0,5 (default: '
+                         '--ink-dilate only); with --flip sketch each view is also mirrored')
     ap.add_argument('--align-lam', type=float, default=1000.0, help='ridge strength (chosen by CV over training classes in the probe)')
     args = ap.parse_args(argv)
     t_start = time.time()
