@@ -17,11 +17,12 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 def count_macs(module, size=128):
     macs = [0]
 
+    # per input image: out.numel() counts every batched view (mirror, ink dilations) of the one input
     def hook(m, inp, out):
         if isinstance(m, nn.Conv2d):
-            macs[0] += out.numel() // out.shape[0] * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+            macs[0] += out.numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
         elif isinstance(m, nn.Linear):
-            macs[0] += m.in_features * m.out_features
+            macs[0] += out.numel() * m.in_features
     hs = [m.register_forward_hook(hook) for m in module.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
     with torch.no_grad():
         module(torch.zeros(1, 3, size, size))
