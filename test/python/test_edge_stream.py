@@ -125,6 +125,8 @@ class TestThickerInk(unittest.TestCase):
             self.assertEqual(len(ink_rows), 3 + (k - 1), k)  # k // 2 more rows on each side
             self.assertEqual(float(y[0, 0, 5, 5]), 1.0)  # paper stays paper
             self.assertEqual(tuple(y.shape), tuple(x.shape))
+        with self.assertRaises(ValueError):
+            thicker_ink(x, 4)
         grey = torch.full((1, 3, 8, 8), 0.2)  # partial ink keeps its level: a min filter, not a threshold
         self.assertTrue(torch.equal(thicker_ink(grey, 3), grey))
 

@@ -102,6 +102,8 @@ def thicker_ink(x, k):
     thicker (models/MODEL_CARD.md)."""
     if k <= 1:
         return x
+    if k % 2 == 0:
+        raise ValueError(f'ink dilation must be odd (same-size output), got {k}')
     return -F.max_pool2d(-x, k, stride=1, padding=k // 2)
 
 
