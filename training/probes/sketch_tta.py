@@ -1,6 +1,8 @@
 """Probe (not part of the shipped pipeline): more test-time views of the query sketch than its mirror
 image. Exports variants of a trained student whose sketch encoder averages the embeddings of several
 views (mirror, thicker ink, smaller drawing); the image encoder is unchanged, so the index is too.
+Its first rounds found the thick-ink views that the shipped sketch encoder now has
+(`Embedder(views=..., flip=...)`, `export.py --sketch-views`; models/MODEL_CARD.md).
 
   cd training && /usr/bin/python3 -m probes.sketch_tta SRC OUT_PREFIX
   then: npx tsx bench/run.ts --models OUT_PREFIX-dilate,OUT_PREFIX-shrink --skip-perf --no-docs --out X.json
@@ -14,11 +16,11 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 from sketchsearch.export import export_onnx, load_student, write_model_json  # noqa: E402
-from sketchsearch.model import _l2n  # noqa: E402
+from sketchsearch.model import _l2n, thicker_ink  # noqa: E402
 
 
 def thicker(x, k=3):
-    return -F.max_pool2d(-x, k, stride=1, padding=k // 2)  # ink is -1 on paper 1: min-pool grows the strokes
+    return thicker_ink(x, k)
 
 
 def smaller(x, s=108):
