@@ -9,6 +9,8 @@ cd "$(dirname "$0")"
 MIN=${1:-6}; shift || true
 VARIANTS=("$@"); [[ ${#VARIANTS[@]} -gt 0 ]] || VARIANTS=(nodistill rel crd full)
 COMMON=(--threads "${ABLATE_THREADS:-2}" --minutes "$MIN" --schedule-steps "${ABLATE_STEPS:-0}" --eval-every 0 --freeze-stem 7 --n-qd 24 --n-sk 16 --n-ol 48 --w-cls 0.5)
+# trained edge stream + aligned sketch targets in the split teacher space (the edgealign family)
+EDGEALIGN=(--edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5)
 for v in "${VARIANTS[@]}"; do
   case "$v" in
     nodistill) X=(--w-rel 0 --w-crd 0) ;;
@@ -21,11 +23,11 @@ for v in "${VARIANTS[@]}"; do
     align) X=(--teacher-space sqrtc --tau-t 0.1 --sk-align 0.5) ;;   # + aligned teacher vectors for sketches
     splitalign) X=(--teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # aligned sketch targets (sqrtc), image relations raw
     edge) X=(--edge-mix 0.75 --edge-train 64) ;;                   # full + edge stream in the image encoder, trained
-    edgealign) X=(--edge-mix 0.75 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # edge + aligned sketch targets (sqrtc), image relations raw
-    edgealign-m05) X=(--edge-mix 0.5 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # edgealign, edge stream weight 0.5
-    edgealign-m05-2x) X=(--edge-mix 0.5 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5 --schedule-steps 1650) ;;  # edgealign-m05, twice the steps
-    edgealign-m05-d3) X=(--edge-mix 0.5 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5 --ink-dilate 3) ;;  # edgealign-m05, sketch branch on 3x3-dilated ink
-    edgealign-s1) X=(--seed 1 --edge-mix 0.75 --edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5) ;;  # edgealign, seed 1 (training variance)
+    edgealign) X=(--edge-mix 0.75 "${EDGEALIGN[@]}") ;;                 # edge + aligned sketch targets (sqrtc), image relations raw
+    edgealign-m05) X=(--edge-mix 0.5 "${EDGEALIGN[@]}") ;;              # edgealign, edge stream weight 0.5 (the weights of v5)
+    edgealign-m05-2x) X=(--edge-mix 0.5 "${EDGEALIGN[@]}" --schedule-steps 1650) ;;  # edgealign-m05, twice the steps
+    edgealign-m05-d3) X=(--edge-mix 0.5 "${EDGEALIGN[@]}" --ink-dilate 3) ;;  # edgealign-m05, sketch branch on 3x3-dilated ink
+    edgealign-s1) X=(--seed 1 --edge-mix 0.75 "${EDGEALIGN[@]}") ;;     # edgealign, seed 1 (training variance)
     *) echo "unknown variant $v"; exit 2 ;;
   esac
   out=.work/ablations/$v

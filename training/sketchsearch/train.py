@@ -353,13 +353,13 @@ def main(argv=None):
         with torch.no_grad():
             sk_u8 = load_u8(os.path.join(work, 'sketches.u8'))
             vi = [i for i, s in enumerate(sketches) if s['val']]
-            q = torch.cat([sk_branch(thicker_ink(u8_to_tensor(sk_u8[vi[i:i + 128]]), args.ink_dilate).contiguous(memory_format=torch.channels_last)) for i in range(0, len(vi), 128)])
+            q = torch.cat([sketch_forward(u8_to_tensor(sk_u8[vi[i:i + 128]]).contiguous(memory_format=torch.channels_last)) for i in range(0, len(vi), 128)])
             pv = [i for i, p in enumerate(photos) if p['val']]
             g = image_embed(feats[0, pv], img_u8[pv] if edge_on else None)
             ql = np.array([sketches[i]['cls'] for i in vi]); gl = np.array([photos[i]['cls'] for i in pv])
             res['sketchy_val_map'] = mean_ap(q.numpy(), g.numpy(), ql, gl)
             qt = np.load(os.path.join(work, 'qd_eval_tensors.npy'), mmap_mode='r')
-            q = torch.cat([sk_branch(thicker_ink(torch.from_numpy(np.array(qt[i:i + 128])), args.ink_dilate).contiguous(memory_format=torch.channels_last)) for i in range(0, len(qt), 128)])
+            q = torch.cat([sketch_forward(torch.from_numpy(np.array(qt[i:i + 128])).contiguous(memory_format=torch.channels_last)) for i in range(0, len(qt), 128)])
             g = image_embed(feats[0, n_ph + n_as:], load_u8(os.path.join(work, 'eval_assets.u8')) if edge_on else None)
             ql = np.array(meta['qd_eval_classes']); gl = np.array([a['cls'] for a in meta['eval_assets']])
             res['qd_unseen_assets_map'] = mean_ap(q.numpy(), g.numpy(), ql, gl)

@@ -293,8 +293,7 @@ export class FolderIndex {
     const dim = this.vectors.dim;
     const own = new Uint8Array(dim);
     const ownScale = quantizeInto(q, own, 0);
-    let qq = 0;
-    for (let j = 0; j < dim; j++) qq += q[j] * q[j];
+    const qq = dot(q, q);
     const isOwn = (row: number) => {
       const { codes, scale } = this.vectors.codesOf(row);
       if (Math.abs(scale - ownScale) > 0.01 * ownScale) return false;
@@ -312,10 +311,7 @@ export class FolderIndex {
 
   /** The stored (8-bit) row against the float query. */
   private floatScore(row: number, q: Float32Array): number {
-    const v = this.vectors.get(row);
-    let s = 0;
-    for (let j = 0; j < v.length; j++) s += v[j] * q[j];
-    return s;
+    return dot(this.vectors.get(row), q);
   }
 
   /** Use an approximate-search snapshot (or none). Entries that differ from it are scored exactly. */
@@ -486,4 +482,10 @@ export class FolderIndex {
     this.entries.pop();
     this.dirty = true;
   }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let j = 0; j < a.length; j++) s += a[j] * b[j];
+  return s;
 }
