@@ -28,6 +28,7 @@ for v in "${VARIANTS[@]}"; do
     edgealign-m05-2x) X=(--edge-mix 0.5 "${EDGEALIGN[@]}" --schedule-steps 1650) ;;  # edgealign-m05, twice the steps
     edgealign-m05-d3) X=(--edge-mix 0.5 "${EDGEALIGN[@]}" --ink-dilate 3) ;;  # edgealign-m05, sketch branch on 3x3-dilated ink
     edgealign-s1) X=(--seed 1 --edge-mix 0.75 "${EDGEALIGN[@]}") ;;     # edgealign, seed 1 (training variance)
+    edgealign-m05-s1) X=(--seed 1 --edge-mix 0.5 "${EDGEALIGN[@]}") ;;  # edgealign-m05 (v5's weights), seed 1
     *) echo "unknown variant $v"; exit 2 ;;
   esac
   out=.work/ablations/$v
