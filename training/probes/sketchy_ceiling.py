@@ -15,7 +15,7 @@ Everything is fitted on the 49 Sketchy training classes only and evaluated on th
    (the student's frozen MobileNetV1 0.5 @128; MobileNetV2 at 96 / 112 / 128 px input) either directly
    (same 1280-d space) or ridge-mapped into the teacher@224 photo space (fitted on training photos).
    This bounds what any sketch encoder can reach with that image encoder.
-Measured 2026-11-29 (PROBE_THREADS=1, 55 min next to a training run): 1. sqrt-centred 0.281, aligned 0.370,
+Measured 2026-11-29 (next to a training run): 1. sqrt-centred 0.281, aligned 0.370,
 3x3 / 5x5 ink 0.345 / 0.309; 2. tau 0.05 / 0.1: 0.224 / 0.206; 3. teacher@224 0.370 (photo->photo 0.682);
 MobileNetV1 0.5 @128 ridge 10 / 100: 0.249 / 0.271; MobileNetV2 @96 direct 0.279, @112 0.310, @128 0.344.
 No configuration reaches the bar's 0.400 (models/MODEL_CARD.md, "the Sketchy-val ceiling").
@@ -31,33 +31,26 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 from sketchsearch.model import MobileNetV1, thicker_ink  # noqa: E402
-from sketchsearch.train import mean_ap  # noqa: E402
+from sketchsearch.prepare import cached, content_key, load_u8  # noqa: E402
+from sketchsearch.teacher import teacher_features  # noqa: E402
+from sketchsearch.train import mean_ap, u8_to_tensor  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, '..', '.work')
 TEACHER_DIR = os.path.join(HERE, '..', '..', '..', 'shared', 'models', 'teacher')
+TEACHER = os.path.join(TEACHER_DIR, 'mobilenet_v2_1.0_224_quant.torchscript.pt')
 MACS_TEACHER_224 = 300e6  # published MobileNetV2 1.0 @224 multiply-adds; they scale with input area
 
 
-def load(name):
-    u8 = np.fromfile(os.path.join(WORK, name), np.uint8).reshape(-1, 128, 128, 3)
-    return torch.from_numpy(u8).permute(0, 3, 1, 2).float() / 127.5 - 1
-
-
-def embed(net, x, size, transform=lambda b: b):
-    out = []
-    with torch.no_grad():
-        for i in range(0, len(x), 64):
-            b = transform(x[i:i + 64])
-            if size != 128:
-                b = F.interpolate(b, size=(size, size), mode='bilinear', align_corners=False)
-            o = net(b)
-            out.append((o[0] if isinstance(o, (tuple, list)) else o).numpy())
-    return np.concatenate(out)
+def teacher_224(name, u8):
+    """The teacher features prepare cached for this u8 file (same key), else computed the same way."""
+    out = os.path.join(WORK, f'teacher_{name}.npy')
+    if cached(out, content_key(TEACHER, u8, 'teacher-224-bilinear')):
+        return np.load(out)
+    return teacher_features(TEACHER, u8)
 
 
 def main():
-    torch.set_num_threads(int(os.environ.get('PROBE_THREADS', '2')))
     meta = json.load(open(os.path.join(WORK, 'meta.json')))
     sk, ph = meta['sketches'], meta['photos']
     cls = np.array([s['cls'] for s in sk]); pcls = np.array([p['cls'] for p in ph])
@@ -67,10 +60,9 @@ def main():
     sq = lambda x: np.sqrt(np.maximum(x, 0))
     sk2ph = lambda a, b: round(mean_ap(nrm(a[val]), nrm(b[pval]), cls[val], pcls[pval]), 4)
     ph2ph = lambda b: round(mean_ap(nrm(b[pval]), nrm(b[pval]), pcls[pval], pcls[pval]), 4)
-    teacher = torch.jit.load(os.path.join(TEACHER_DIR, 'mobilenet_v2_1.0_224_quant.torchscript.pt')).eval()
-    S, P = load('sketches.u8'), load('photos.u8')
+    S, P = load_u8(os.path.join(WORK, 'sketches.u8')), load_u8(os.path.join(WORK, 'photos.u8'))
 
-    TP = sq(embed(teacher, P, 224)); TP -= TP[~pval].mean(0)
+    TP = sq(teacher_224('photos', P)); TP -= TP[~pval].mean(0)
     centre = {c: TP[pcls == c].mean(0) for c in train_c}
 
     def align(feats, lam=1000.0):
@@ -79,13 +71,13 @@ def main():
         return A @ np.linalg.solve(X.T @ X + lam * np.eye(X.shape[1]), X.T @ Y + lam * np.eye(X.shape[1]))
 
     print('1. sketch side (teacher@224 photos as gallery)', flush=True)
-    TS_raw = embed(teacher, S, 224)
+    TS_raw = teacher_224('sketches', S)
     TS = sq(TS_raw); TS -= TS[~val].mean(0)
     print('   teacher sqrt-centred, no map', sk2ph(TS, TP))
     AS = align(TS_raw)
     print('   aligned (ridge 1000), ink as drawn', sk2ph(AS, TP), flush=True)
     for k in (3, 5):
-        print(f'   aligned, ink {k}x{k}-dilated', sk2ph(align(embed(teacher, S, 224, lambda b, k=k: thicker_ink(b, k))), TP), flush=True)
+        print(f'   aligned, ink {k}x{k}-dilated', sk2ph(align(teacher_features(TEACHER, tensors=thicker_ink(u8_to_tensor(S), k).numpy())), TP), flush=True)
 
     print('2. learned linear two-tower heads on teacher features (256-d, prototype cross-entropy)', flush=True)
     ci = {c: i for i, c in enumerate(train_c)}
@@ -106,11 +98,12 @@ def main():
     print('3. image side (aligned teacher sketches as queries); photo->photo includes the query itself', flush=True)
     print('   teacher @224 (~300 M MACs, 1x)', 'photo->photo', ph2ph(TP), 'sketch->photo', sk2ph(AS, TP), flush=True)
     v1 = MobileNetV1(0.5).load_tflite_torchscript(os.path.join(TEACHER_DIR, 'mobilenet_v1_0.5_160_quant.torchscript.pt')).eval()
-    trunks = [('student image trunk MobileNetV1 0.5 @128 (49 M MACs, 0.16x)', v1, 128)]
-    trunks += [(f'MobileNetV2 @{s} (~{MACS_TEACHER_224 * (s / 224) ** 2 / 1e6:.0f} M MACs, {(s / 224) ** 2:.2f}x)', teacher, s)
-               for s in (96, 112, 128)]
-    for name, net, size in trunks:
-        X = sq(embed(net, P, size)); X -= X[~pval].mean(0)
+    with torch.no_grad():
+        trunks = [('student image trunk MobileNetV1 0.5 @128 (49 M MACs, 0.16x)', v1(u8_to_tensor(P)).numpy())]
+    trunks += [(f'MobileNetV2 @{s} (~{MACS_TEACHER_224 * (s / 224) ** 2 / 1e6:.0f} M MACs, {(s / 224) ** 2:.2f}x)',
+                teacher_features(TEACHER, P, size=s)) for s in (96, 112, 128)]
+    for name, feats in trunks:
+        X = sq(feats); X -= X[~pval].mean(0)
         row = [f'   {name}', 'photo->photo', ph2ph(X)]
         if X.shape[1] == TP.shape[1]:
             row += ['sketch->photo direct', sk2ph(AS, X)]

@@ -38,6 +38,7 @@ import torch.nn.functional as F
 
 from . import augment
 from .model import Branch, Embedder, edge_drawing, thicker_ink
+from .prepare import load_u8
 from .preprocess import rasterize_strokes
 from .classes import normalize
 
@@ -48,10 +49,6 @@ INIT = {0.25: 'mobilenet_v1_0.25_128_quant.torchscript.pt', 0.5: 'mobilenet_v1_0
 
 def seed_all(seed):
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
-
-
-def load_u8(path):
-    return np.fromfile(path, np.uint8).reshape(-1, 128, 128, 3)
 
 
 def u8_to_tensor(a):
