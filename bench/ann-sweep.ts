@@ -1,7 +1,7 @@
 /**
  * HNSW beam sweep at one size (graph parameters from ANN_M / ANN_EF_ADD, default 16 / 128), on vectors clustered around real embeddings (as bench/perf.ts makes
  * them): recall@50 against exact float search and query time, per beam width. The numbers behind
- * ANN_EXPANSION_SEARCH in src/extension/core/annIndex.ts.
+ * ANN_EXPANSION_SEARCH in src/core/annIndex.ts.
  *
  *   npx tsx bench/ann-sweep.ts [N=1000000] [BEAMS=160,400,800,1600] [random]
  *
@@ -11,8 +11,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { annVectors } from '../src/extension/core/annIndex';
-import { quantizeMatrix } from '../src/extension/core/quantize';
+import { annVectors } from '../src/core/annIndex';
+import { quantizeMatrix } from '../src/core/quantize';
 import { mulberry32 } from './lib/metrics';
 
 async function main(): Promise<void> {

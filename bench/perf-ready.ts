@@ -7,9 +7,9 @@
 const t0 = performance.now();
 (async () => {
   const [modelDir, indexFile, ppv, topkModel, expected] = process.argv.slice(2);
-  const { Embedder } = await import('../src/extension/core/embedder');
-  const { FolderIndex } = await import('../src/extension/core/folderIndex');
-  const { OrtTopK, jsTopK } = await import('../src/extension/core/topkEngine');
+  const { Embedder } = await import('../src/core/embedder');
+  const { FolderIndex } = await import('../src/core/folderIndex');
+  const { OrtTopK, jsTopK } = await import('../src/core/topkEngine');
   const t1 = performance.now();
   const emb = await Embedder.create(modelDir, { provider: 'cpu' });
   const engine = await OrtTopK.create(topkModel).catch(() => jsTopK);

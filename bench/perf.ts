@@ -16,13 +16,13 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { execFileSync } from 'child_process';
 import sharp from 'sharp';
-import { Embedder } from '../src/extension/core/embedder';
-import { FolderIndex } from '../src/extension/core/folderIndex';
-import { EntryMeta, writeIndexFile } from '../src/extension/core/indexStore';
-import { PREPROCESS_VERSION, quickDrawToStrokes, rasterizeStrokes, Stroke } from '../src/extension/core/preprocess';
-import { VectorMatrix, Hit } from '../src/extension/core/vectorIndex';
-import { quantizeMatrix } from '../src/extension/core/quantize';
-import { jsTopK, OrtTopK, TopKEngine } from '../src/extension/core/topkEngine';
+import { Embedder } from '../src/core/embedder';
+import { FolderIndex } from '../src/core/folderIndex';
+import { EntryMeta, writeIndexFile } from '../src/core/indexStore';
+import { PREPROCESS_VERSION, quickDrawToStrokes, rasterizeStrokes, Stroke } from '../src/core/preprocess';
+import { VectorMatrix, Hit } from '../src/core/vectorIndex';
+import { quantizeMatrix } from '../src/core/quantize';
+import { jsTopK, OrtTopK, TopKEngine } from '../src/core/topkEngine';
 import { Manifest, materialize } from './data/assemble';
 import { mulberry32, quantile, sample } from './lib/metrics';
 
@@ -278,7 +278,7 @@ function seededMatrix(seeds: Float32Array[], n: number, dim: number, rnd: () => 
 
 /** Build the snapshot as the extension does, then time it and measure recall@50 against the shipped exact search, with FolderIndex's candidate count and exact re-scoring. */
 async function measureAnn(m: VectorMatrix, n: number, dim: number, modelId: string, engine: TopKEngine, qs: Float32Array[], dir: string, names: string[], entries: EntryMeta[]): Promise<AnnFigures> {
-  const { annCandidates, annUsable, annVectors, buildAnnFiles, openAnn } = await import('../src/extension/core/annIndex');
+  const { annCandidates, annUsable, annVectors, buildAnnFiles, openAnn } = await import('../src/core/annIndex');
   const view = m.view();
   const annFile = path.join(dir, `synthetic-${n}.hnsw`);
   const t0 = performance.now();
@@ -304,7 +304,7 @@ async function measureAnn(m: VectorMatrix, n: number, dim: number, modelId: stri
 }
 
 async function removeAnnFilesQuiet(file: string): Promise<void> {
-  const { removeAnnFiles } = await import('../src/extension/core/annIndex');
+  const { removeAnnFiles } = await import('../src/core/annIndex');
   await removeAnnFiles(file);
 }
 

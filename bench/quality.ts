@@ -1,6 +1,6 @@
 /**
  * Quality benchmark: ZS-SBIR metrics for every method on every dataset, all through the product's
- * preprocessing (src/extension/core/preprocess.ts, decode.ts) and ONNX encoders.
+ * preprocessing (src/core/preprocess.ts, decode.ts) and ONNX encoders.
  *
  * Datasets
  *   quickdraw-unseen-assets  QuickDraw drawings of the unseen classes (union of the 4 standard lists)
@@ -13,8 +13,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { imageToRgb } from '../src/extension/core/decode';
-import { INPUT_SIZE, PREPROCESS_VERSION, quickDrawToStrokes, rgbToTensor, sketchTensor, Stroke } from '../src/extension/core/preprocess';
+import { imageToRgb } from '../src/core/decode';
+import { INPUT_SIZE, PREPROCESS_VERSION, quickDrawToStrokes, rgbToTensor, sketchTensor, Stroke } from '../src/core/preprocess';
 import { assemble, extractSketchy, GalleryItem, Manifest, materialize, sketchyValClasses } from './data/assemble';
 import { EMOJI_SETS, normClass } from './data/sources';
 import { RecordCache, vectorOf } from './lib/cache';
@@ -65,9 +65,9 @@ export interface IndexChecks {
 async function checkIndexOnRealVectors(
   method: string, qCls: string[], qEnc: Map<string, (Float32Array | null)[]>, gCls: (string | null)[], gEnc: Map<string, (Float32Array | null)[]>, log: (s: string) => void,
 ): Promise<IndexChecks> {
-  const { quantizeMatrix, dequantize } = await import('../src/extension/core/quantize');
-  const { topKQuantized } = await import('../src/extension/core/vectorIndex');
-  const { annVectors, buildAnnFiles, openAnn } = await import('../src/extension/core/annIndex');
+  const { quantizeMatrix, dequantize } = await import('../src/core/quantize');
+  const { topKQuantized } = await import('../src/core/vectorIndex');
+  const { annVectors, buildAnnFiles, openAnn } = await import('../src/core/annIndex');
   const gv = gEnc.get(method)!, qv = qEnc.get(method)!;
   const gi = gv.map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
   const qi = qv.map((v, i) => (v ? i : -1)).filter((i) => i >= 0);

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = Record<string, any>;
 import * as path from 'path';
-import { ANN_MIN_RECALL } from '../src/extension/core/annIndex';
+import { ANN_MIN_RECALL } from '../src/core/annIndex';
 import { latencySvg, writePng } from './lib/plot';
 
 const REPO = path.resolve(__dirname, '..');
@@ -84,7 +84,7 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
     const p = r.perf;
     L.push('## Speed and scale', '', `Query = QuickDraw strokes in → ranked top-${60} out (rasterise + sketch encoder + exact search), synthetic unit vectors of dim ${p.dim} for the index.`, '');
     L.push(`![latency vs index size](${pngRel})`, '');
-    L.push(`Shipped search engine: \`${p.search_engine}\` (src/extension/core/topkEngine.ts, as the extension host uses it); compared in the same run, on the same queries, with the JavaScript fallback (vectorIndex.topKDot) and plain brute force (float32 scores + full sort).`, '');
+    L.push(`Shipped search engine: \`${p.search_engine}\` (src/core/topkEngine.ts, as the extension host uses it); compared in the same run, on the same queries, with the JavaScript fallback (vectorIndex.topKDot) and plain brute force (float32 scores + full sort).`, '');
     L.push('| indexed images | total p50 ms | total p95 ms | encode p50 | shipped search p50 | JS topKDot p50 | brute force p50 | shipped vs brute force | shipped vs JS |', '|---|---|---|---|---|---|---|---|---|');
     for (const [n, q] of Object.entries<Any>(p.query_ms)) L.push(`| ${Number(n).toLocaleString('en')} | ${q.p50} | ${q.p95} | ${q.encode_p50} | ${q.search_p50} | ${q.js_topk_search_p50} | ${q.bruteforce_search_p50} | ${q.search_speedup_vs_bruteforce}x | ${q.search_speedup_vs_js_topk}x |`);
     L.push('');
@@ -97,7 +97,7 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
     L.push('');
     if (p.scale) {
       L.push('### By index size', '', 'Query latency, index file, ready time and RSS: synthetic unit vectors at each size; index file = 8-bit vectors + scales + JSON metadata with realistic paths; ready = new process: import + model + index load + first search.', '',
-        'Approximate index = usearch HNSW snapshot (src/extension/core/annIndex.ts): graph degree 32, build beam 256, search beam and candidates 1600 (`ANN_EXPANSION_SEARCH`), all re-scored exactly, recall@50 against the shipped exact search for real QuickDraw sketch queries. "Clustered" vectors are what a folder holds: each one a real image embedding of the shipped model (the quality gallery; count in the table) plus Gaussian noise of norm 0.5 (cosine ~0.9 to its seed). "Random" vectors are i.i.d. on the sphere, HNSW\'s known worst case (no neighbourhood structure: the best match is barely closer than the 50th); the snapshot\'s self-check (recall@50 on the folder\'s own vectors, recorded at build) rejects a graph below ' + ANN_MIN_RECALL + ' (used/rejected is judged against the current threshold) and the folder keeps exact search. The extension switches to the snapshot above `sketchSearch.approximateSearchThreshold` (default 500,000).', '');
+        'Approximate index = usearch HNSW snapshot (src/core/annIndex.ts): graph degree 32, build beam 256, search beam and candidates 1600 (`ANN_EXPANSION_SEARCH`), all re-scored exactly, recall@50 against the shipped exact search for real QuickDraw sketch queries. "Clustered" vectors are what a folder holds: each one a real image embedding of the shipped model (the quality gallery; count in the table) plus Gaussian noise of norm 0.5 (cosine ~0.9 to its seed). "Random" vectors are i.i.d. on the sphere, HNSW\'s known worst case (no neighbourhood structure: the best match is barely closer than the 50th); the snapshot\'s self-check (recall@50 on the folder\'s own vectors, recorded at build) rejects a graph below ' + ANN_MIN_RECALL + ' (used/rejected is judged against the current threshold) and the folder keeps exact search. The extension switches to the snapshot above `sketchSearch.approximateSearchThreshold` (default 500,000).', '');
       L.push('| indexed images | query p50 ms | query p95 ms | index on disk MB | ready ms | extra RSS MB | HNSW build s (clustered) | HNSW search p50 / p95 ms | exact search p50 ms | HNSW recall@50 clustered (self-check) | HNSW recall@50 random (self-check, used) |', '|---|---|---|---|---|---|---|---|---|---|---|');
       for (const [n, sc] of Object.entries<Any>(p.scale)) {
         const q = p.query_ms[n] ?? {};

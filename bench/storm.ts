@@ -9,9 +9,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
-import { FolderIndex } from '../src/extension/core/folderIndex';
-import { PREPROCESS_VERSION } from '../src/extension/core/preprocess';
-import { CrashIsolatingFileEncoder, EncoderWorkerClient } from '../src/extension/core/workerClient';
+import { FolderIndex } from '../src/core/folderIndex';
+import { PREPROCESS_VERSION } from '../src/core/preprocess';
+import { CrashIsolatingFileEncoder, EncoderWorkerClient } from '../src/core/workerClient';
 
 export interface StormResult {
   files: number; create_s: number; indexed_s: number; images_per_s: number; delete_s: number;

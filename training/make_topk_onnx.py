@@ -2,7 +2,7 @@
 
 Graph: MatMulInteger(matrix uint8 [N, D] with zero point 128, query int8 [D, 1]) -> int32 [N, 1]
 -> float -> x per-row scale [N, 1] -> [N] -> TopK(k). The extension multiplies the result by the
-query's own scale (src/extension/core/topkEngine.ts). onnxruntime's uint8 x int8 kernels make this
+query's own scale (src/core/topkEngine.ts). onnxruntime's uint8 x int8 kernels make this
 about twice as fast as a float32 MatMul over four times the bytes.
 
 Run: /usr/bin/python3 training/make_topk_onnx.py

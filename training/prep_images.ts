@@ -1,5 +1,5 @@
 /**
- * Decode a list of image files with the extension's own decoder (src/extension/core/decode.ts),
+ * Decode a list of image files with the extension's own decoder (src/core/decode.ts),
  * so training sees exactly the RGB the extension and benchmark see.
  *
  * Usage: npx tsx training/prep_images.ts LIST OUT
@@ -9,8 +9,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { imageToRgb } from '../src/extension/core/decode';
-import { INPUT_SIZE } from '../src/extension/core/preprocess';
+import { imageToRgb } from '../src/core/decode';
+import { INPUT_SIZE } from '../src/core/preprocess';
 
 async function main(): Promise<void> {
   const [listFile, outFile] = process.argv.slice(2);

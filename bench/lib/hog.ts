@@ -8,7 +8,7 @@
  *   HOG:    [-1,0,1] gradients, 9 unsigned orientation bins, 16x16 px cells (8x8 cells),
  *           2x2-cell blocks with stride 1 (7x7 blocks), L2-Hys per block (clip 0.2) -> 1764 dims, L2-normalised.
  */
-import { INPUT_SIZE, l2normalize } from '../../src/extension/core/preprocess';
+import { INPUT_SIZE, l2normalize } from '../../src/core/preprocess';
 
 export const HOG_VERSION = 'edge-hog-v1';
 const S = INPUT_SIZE;

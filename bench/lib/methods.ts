@@ -1,6 +1,6 @@
 /**
  * The retrieval methods compared in one run, all fed the product's preprocessed 128 px tensors
- * (src/extension/core/preprocess.ts + decode.ts):
+ * (src/core/preprocess.ts + decode.ts):
  *   student      the shipped model (models/ or --model DIR) through the product's Embedder/Encoder
  *   teacher-raw  ImageNet MobileNetV2 pooled features (../shared/models/teacher), the 128 px tensor
  *                bilinearly resized to 224 px (same paper/ink convention, same [-1, 1] range)
@@ -11,8 +11,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { InferenceSession } from 'onnxruntime-node';
-import { Embedder } from '../../src/extension/core/embedder';
-import { INPUT_SIZE, l2normalize, Stroke } from '../../src/extension/core/preprocess';
+import { Embedder } from '../../src/core/embedder';
+import { INPUT_SIZE, l2normalize, Stroke } from '../../src/core/preprocess';
 import { hogDescriptor, HOG_DIM, HOG_VERSION } from './hog';
 import { mulberry32 } from './metrics';
 

@@ -7,14 +7,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Embedder } from '../extension/core/embedder';
-import type { ProviderSetting } from '../extension/core/encoder';
-import { FolderIndex } from '../extension/core/folderIndex';
-import { defaultModelDir } from '../extension/core/model';
-import { PREPROCESS_VERSION } from '../extension/core/preprocess';
-import { readQueryFile } from '../extension/core/queryInput';
-import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../extension/core/scan';
-import { jsTopK, OrtTopK } from '../extension/core/topkEngine';
+import { Embedder } from '../core/embedder';
+import type { ProviderSetting } from '../core/encoder';
+import { FolderIndex } from '../core/folderIndex';
+import { defaultModelDir } from '../core/model';
+import { PREPROCESS_VERSION } from '../core/preprocess';
+import { readQueryFile } from '../core/queryInput';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../core/scan';
+import { jsTopK, OrtTopK } from '../core/topkEngine';
 
 const USAGE = `usage:
   sketch-search index DIR [--db FILE]
@@ -106,7 +106,7 @@ async function cmdQuery(a: Args): Promise<number> {
       if (!r.ok) throw new Error(`${sketch}: ${r.error}`);
       vec = r.vector;
     }
-    const { readIndexFile } = await import('../extension/core/indexStore');
+    const { readIndexFile } = await import('../core/indexStore');
     const stored = await readIndexFile(db);
     if (!stored) throw new Error(`${db}: no such index`);
     if (stored.modelId !== embedder.modelId) throw new Error(`${db} was built with model ${stored.modelId}, not ${embedder.modelId}: re-run "sketch-search index"`);

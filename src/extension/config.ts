@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { GridSize, ShowScores } from '../shared/protocol';
-import type { ProviderSetting } from './core/encoder';
-import { gitignoreToGlobs } from './core/gitignore';
-import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './core/scan';
+import type { ProviderSetting } from '../core/encoder';
+import { gitignoreToGlobs } from '../core/gitignore';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../core/scan';
 
 export interface Settings {
   include: string[];

@@ -8,12 +8,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readSettings } from './config';
-import { FolderIndex, SearchHit } from './core/folderIndex';
-import { jsTopK, OrtTopK, TopKEngine } from './core/topkEngine';
-import { acquireWriterLock } from './core/writerLock';
-import { ANN_DEFAULT_THRESHOLD, ANN_MIN_RECALL, annVectors, openAnn, removeAnnFiles } from './core/annIndex';
-import { PREPROCESS_VERSION, Stroke } from './core/preprocess';
-import { CrashIsolatingFileEncoder, EncoderWorkerClient } from './core/workerClient';
+import { FolderIndex, SearchHit } from '../core/folderIndex';
+import { jsTopK, OrtTopK, TopKEngine } from '../core/topkEngine';
+import { acquireWriterLock } from '../core/writerLock';
+import { ANN_DEFAULT_THRESHOLD, ANN_MIN_RECALL, annVectors, openAnn, removeAnnFiles } from '../core/annIndex';
+import { PREPROCESS_VERSION, Stroke } from '../core/preprocess';
+import { CrashIsolatingFileEncoder, EncoderWorkerClient } from '../core/workerClient';
 import type { IndexState } from '../shared/protocol';
 
 export interface IndexStatus {

@@ -1,12 +1,12 @@
 /**
  * The encoder worker: a child process that owns onnxruntime-node and sharp, so a native crash in
- * either takes down only this process; the host restarts it (src/extension/core/workerClient.ts).
+ * either takes down only this process; the host restarts it (src/core/workerClient.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
-import { buildAnnFiles } from '../extension/core/annIndex';
-import { Embedder } from '../extension/core/embedder';
+import { buildAnnFiles } from '../core/annIndex';
+import { Embedder } from '../core/embedder';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
 let embedder: Embedder | undefined;

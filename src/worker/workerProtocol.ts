@@ -1,8 +1,8 @@
 /** Messages between the extension host and the encoder worker process (IPC, 'advanced' serialization). */
-import type { AnnMeta } from '../extension/core/annIndex';
-import type { ProviderSetting } from '../extension/core/encoder';
-import type { EmbedResult, ImageLimits } from '../extension/core/embedder';
-import type { Stroke } from '../extension/core/preprocess';
+import type { AnnMeta } from '../core/annIndex';
+import type { ProviderSetting } from '../core/encoder';
+import type { EmbedResult, ImageLimits } from '../core/embedder';
+import type { Stroke } from '../core/preprocess';
 
 export type WorkerRequest =
   | { id: number; op: 'init'; modelDir: string; provider: ProviderSetting; intraOpThreads?: number }

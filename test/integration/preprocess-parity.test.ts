@@ -1,5 +1,5 @@
 /**
- * Parity: src/extension/core/preprocess.ts (sketchTensor) vs its numpy port
+ * Parity: src/core/preprocess.ts (sketchTensor) vs its numpy port
  * training/sketchsearch/preprocess.py, on hand-made and real QuickDraw stroke sets.
  * Run: node --import tsx --test test/integration/preprocess-parity.test.ts
  * Needs /usr/bin/python3 with numpy (Debian python3-numpy); QuickDraw cases need ../shared/data.
@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { sketchTensor, quickDrawToStrokes, INPUT_SIZE, type Stroke } from '../../src/extension/core/preprocess';
+import { sketchTensor, quickDrawToStrokes, INPUT_SIZE, type Stroke } from '../../src/core/preprocess';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PY = process.env.SKETCHSEARCH_PYTHON ?? '/usr/bin/python3';

@@ -10,9 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { test } from 'node:test';
-import { Embedder } from '../../src/extension/core/embedder';
-import { FolderIndex } from '../../src/extension/core/folderIndex';
-import { PREPROCESS_VERSION, quickDrawToStrokes } from '../../src/extension/core/preprocess';
+import { Embedder } from '../../src/core/embedder';
+import { FolderIndex } from '../../src/core/folderIndex';
+import { PREPROCESS_VERSION, quickDrawToStrokes } from '../../src/core/preprocess';
 import { MODEL_DIR, REPO } from '../helpers/standinModel';
 
 const SHARED = process.env.SKETCH_SEARCH_SHARED ?? path.join(REPO, '..', 'shared');

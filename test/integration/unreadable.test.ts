@@ -13,7 +13,7 @@ import { MODEL_DIR, REPO, svgShape } from '../helpers/standinModel';
 const CHILD = `
   const [dir, modelDir, drop] = process.argv.slice(-3);
   if (drop === '1') { process.setgid('nogroup'); process.setuid('nobody'); }
-  const { Embedder } = require(${JSON.stringify(path.join(REPO, 'src/extension/core/embedder'))});
+  const { Embedder } = require(${JSON.stringify(path.join(REPO, 'src/core/embedder'))});
   Embedder.create(modelDir, { provider: 'cpu' }).then(async (e) => {
     const r = await e.embedFiles([dir + '/locked.png', dir + '/open.svg']);
     console.log(JSON.stringify(r.map((x) => (x.ok ? 'ok' : x.error))));

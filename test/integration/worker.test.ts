@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { FolderIndex } from '../../src/extension/core/folderIndex';
-import { PREPROCESS_VERSION } from '../../src/extension/core/preprocess';
-import { CrashIsolatingFileEncoder, EncoderWorkerClient } from '../../src/extension/core/workerClient';
+import { FolderIndex } from '../../src/core/folderIndex';
+import { PREPROCESS_VERSION } from '../../src/core/preprocess';
+import { CrashIsolatingFileEncoder, EncoderWorkerClient } from '../../src/core/workerClient';
 import { MODEL_DIR, REPO, svgShape } from '../helpers/standinModel';
 
 const modelDir = process.env.SKETCH_SEARCH_MODEL_DIR ?? MODEL_DIR;

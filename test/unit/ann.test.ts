@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { ANN_MIN_RECALL, annVectors, buildAnnFiles, openAnn } from '../../src/extension/core/annIndex';
-import type { EmbedResult } from '../../src/extension/core/embedder';
-import { FolderIndex } from '../../src/extension/core/folderIndex';
-import { topKQuantized } from '../../src/extension/core/vectorIndex';
+import { ANN_MIN_RECALL, annVectors, buildAnnFiles, openAnn } from '../../src/core/annIndex';
+import type { EmbedResult } from '../../src/core/embedder';
+import { FolderIndex } from '../../src/core/folderIndex';
+import { topKQuantized } from '../../src/core/vectorIndex';
 
 const DIM = 32;
 function vecOf(bytes: Buffer): Float32Array {
@@ -85,8 +85,8 @@ function vectors(n: number, dim: number, seeds: number, rnd: () => number): Floa
 }
 
 test('the recall self-check passes a graph over clustered vectors and fails a graph that misses neighbours', async () => {
-  const { quantizeMatrix } = await import('../../src/extension/core/quantize');
-  const { annUsable, selfRecall } = await import('../../src/extension/core/annIndex');
+  const { quantizeMatrix } = await import('../../src/core/quantize');
+  const { annUsable, selfRecall } = await import('../../src/core/annIndex');
   let s = 7;
   const rnd = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sks-ann-self-'));

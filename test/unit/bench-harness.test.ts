@@ -10,7 +10,7 @@ import { RecordCache, vectorOf } from '../../bench/lib/cache';
 import { classPhrases, matchItem, rejectKey, loadReview } from '../../bench/labels/make-labels';
 import { normClass, phraseIn, tokens } from '../../bench/data/sources';
 import { parseArgs, bars } from '../../bench/run';
-import { sketchTensor } from '../../src/extension/core/preprocess';
+import { sketchTensor } from '../../src/core/preprocess';
 
 test('gemm scorer equals naive dot products', async () => {
   assert.ok(gemmModel(4).length > 50);
@@ -112,7 +112,7 @@ test('CLI defaults and the model bars', () => {
 
 test('perf brute force agrees with the product top-k', async () => {
   const { bruteForce } = await import('../../bench/perf');
-  const { topKDot } = await import('../../src/extension/core/vectorIndex');
+  const { topKDot } = await import('../../src/core/vectorIndex');
   const dim = 8, rows = 500;
   const data = new Float32Array(rows * dim).map((_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
   const q = new Float32Array(dim).map((_, i) => Math.cos(i));

@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { imageToRgb, looksLikeSketch, sketchImageToRgb } from '../../src/extension/core/decode';
-import { describeError } from '../../src/extension/core/embedder';
-import { INPUT_SIZE } from '../../src/extension/core/preprocess';
+import { imageToRgb, looksLikeSketch, sketchImageToRgb } from '../../src/core/decode';
+import { describeError } from '../../src/core/embedder';
+import { INPUT_SIZE } from '../../src/core/preprocess';
 
 const N = INPUT_SIZE * INPUT_SIZE * 3;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sks-dec-'));

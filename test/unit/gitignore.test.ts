@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import picomatch from 'picomatch';
-import { gitignoreToGlobs } from '../../src/extension/core/gitignore';
+import { gitignoreToGlobs } from '../../src/core/gitignore';
 
 test('.gitignore lines become exclude globs with gitignore semantics', () => {
   const { globs, unsupported } = gitignoreToGlobs([

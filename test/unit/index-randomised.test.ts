@@ -9,8 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { EmbedResult } from '../../src/extension/core/embedder';
-import { FileEncoder, FolderIndex } from '../../src/extension/core/folderIndex';
+import type { EmbedResult } from '../../src/core/embedder';
+import { FileEncoder, FolderIndex } from '../../src/core/folderIndex';
 
 const DIM = 4;
 const encoder: FileEncoder = {

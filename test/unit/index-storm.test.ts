@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { EmbedResult } from '../../src/extension/core/embedder';
-import { FolderIndex } from '../../src/extension/core/folderIndex';
+import type { EmbedResult } from '../../src/core/embedder';
+import { FolderIndex } from '../../src/core/folderIndex';
 
 const encoder = {
   modelId: 'hash', dim: 16,

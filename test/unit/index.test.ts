@@ -4,14 +4,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { EmbedResult } from '../../src/extension/core/embedder';
-import { decodeHalf, encodeHalf, fromHalf, toHalf } from '../../src/extension/core/float16';
-import { FileEncoder, FolderIndex } from '../../src/extension/core/folderIndex';
-import { deserializeIndex, IndexLoadError, readIndexFile, serializeIndex, writeIndexFile } from '../../src/extension/core/indexStore';
-import { scanFolder } from '../../src/extension/core/scan';
-import { topKDot, VectorMatrix } from '../../src/extension/core/vectorIndex';
-import { quantizeMatrix } from '../../src/extension/core/quantize';
-import { jsTopK } from '../../src/extension/core/topkEngine';
+import type { EmbedResult } from '../../src/core/embedder';
+import { decodeHalf, encodeHalf, fromHalf, toHalf } from '../../src/core/float16';
+import { FileEncoder, FolderIndex } from '../../src/core/folderIndex';
+import { deserializeIndex, IndexLoadError, readIndexFile, serializeIndex, writeIndexFile } from '../../src/core/indexStore';
+import { scanFolder } from '../../src/core/scan';
+import { topKDot, VectorMatrix } from '../../src/core/vectorIndex';
+import { quantizeMatrix } from '../../src/core/quantize';
+import { jsTopK } from '../../src/core/topkEngine';
 
 const DIM = 8;
 
@@ -119,7 +119,7 @@ test('a format-1 (float16) index file is still read, and quantised', () => {
   const pre = Buffer.alloc(20);
   Buffer.from('SKSIDX\0\0', 'latin1').copy(pre, 0);
   pre.writeUInt32LE(1, 8); pre.writeUInt32LE(header.length, 12);
-  const { crc32 } = require('../../src/extension/core/indexStore');
+  const { crc32 } = require('../../src/core/indexStore');
   pre.writeUInt32LE(crc32(vec, crc32(header)), 16);
   const back = deserializeIndex(Buffer.concat([pre, header, vec]));
   assert.ok(Math.abs((back.codes[1] - 128) * back.scales[0] - 0.8) < 0.005);
@@ -223,7 +223,7 @@ test('identical files are encoded once', async () => {
 });
 
 test('one writer per index file; a stale lock is taken over', async () => {
-  const { acquireWriterLock } = await import('../../src/extension/core/writerLock');
+  const { acquireWriterLock } = await import('../../src/core/writerLock');
   const file = path.join(tmpdir(), 'i.sksidx');
   const a = acquireWriterLock(file);
   assert.equal(a.acquired, true);
@@ -295,7 +295,7 @@ test('odd names and very deep trees are indexed; unreadable files get a clear re
   const again = new FolderIndex(dir, ix.storeFile, new HashEncoder(), { preprocessVersion: 1 });
   await again.load();
   assert.deepEqual(again.listEntries().map((e) => e.path).sort(), ix.listEntries().map((e) => e.path).sort());
-  const { describeError } = await import('../../src/extension/core/embedder');
+  const { describeError } = await import('../../src/core/embedder');
   assert.equal(describeError(Object.assign(new Error("EACCES: permission denied, open '/x.png'"), { code: 'EACCES' })), 'permission denied');
   assert.equal(describeError(new Error("ENOENT: no such file or directory, open '/x.png'")), 'file no longer exists');
 });

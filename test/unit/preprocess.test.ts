@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   INPUT_SIZE, inkToTensor, l2normalize, quickDrawToStrokes, rasterizeStrokes, rgbToTensor, sketchTensor, SKETCH_MARGIN,
-} from '../../src/extension/core/preprocess';
+} from '../../src/core/preprocess';
 
 const S = INPUT_SIZE;
 const at = (ink: Float32Array, x: number, y: number) => ink[y * S + x];

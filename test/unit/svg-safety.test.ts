@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { imageToRgb } from '../../src/extension/core/decode';
+import { imageToRgb } from '../../src/core/decode';
 
 const svg = (inner: string, pre = '') =>
   `<?xml version="1.0"?>${pre}<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 100 100" width="100" height="100">${inner}</svg>`;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { quantizeMatrix } from '../../src/extension/core/quantize';
-import { jsTopK, OrtTopK } from '../../src/extension/core/topkEngine';
-import { topKDot } from '../../src/extension/core/vectorIndex';
+import { quantizeMatrix } from '../../src/core/quantize';
+import { jsTopK, OrtTopK } from '../../src/core/topkEngine';
+import { topKDot } from '../../src/core/vectorIndex';
 
 test('onnxruntime top-k returns exactly what the JavaScript search returns', async () => {
   const ort = await OrtTopK.create(path.join(__dirname, '..', '..', 'models', 'topk.onnx'));

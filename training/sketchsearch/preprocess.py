@@ -1,4 +1,4 @@
-"""Line-by-line numpy port of src/extension/core/preprocess.ts (PREPROCESS_VERSION 1).
+"""Line-by-line numpy port of src/core/preprocess.ts (PREPROCESS_VERSION 1).
 
 All geometry is float64, like the TypeScript. `rasterize_strokes` follows the TS loop structure
 exactly (per segment, per pixel of the clipped bounding box); the inner pixel loop is vectorised

@@ -33,9 +33,10 @@ export function loadModelInfo(dir: string): ModelInfo {
   return { ...(m as ModelInfo), dir: path.resolve(dir) };
 }
 
-/** Default model folder: <package root>/models (dist/ and src/extension/core/ both resolve here). */
+/** Default model folder: <package root>/models (dist/ and src/core/ both resolve here). */
 export function defaultModelDir(): string {
-  const candidates = [path.join(__dirname, '..', 'models'), path.join(__dirname, '..', '..', '..', 'models')];
+  // dist/ is one level below the package root, src/core/ two.
+  const candidates = [path.join(__dirname, '..', 'models'), path.join(__dirname, '..', '..', 'models')];
   for (const c of candidates) if (fs.existsSync(path.join(c, 'model.json'))) return c;
   return candidates[0];
 }

@@ -8,7 +8,7 @@ import type { AnnMeta } from './annIndex';
 import type { EmbedResult, ImageLimits } from './embedder';
 import type { ProviderSetting } from './encoder';
 import type { Stroke } from './preprocess';
-import type { WorkerRequest, WorkerResponse } from '../../worker/workerProtocol';
+import type { WorkerRequest, WorkerResponse } from '../worker/workerProtocol';
 
 export class WorkerCrashedError extends Error {}
 
