@@ -20,7 +20,11 @@ import { EMOJI_SETS, normClass } from './data/sources';
 import { RecordCache, vectorOf } from './lib/cache';
 import { Scorer } from './lib/gemm';
 import { Kind, Method } from './lib/methods';
-import { mean, mulberry32, QueryMetrics, queryMetrics, sample, Summary, summarize } from './lib/metrics';
+import { bestRankInFolder, bootstrapCI, mean, mulberry32, QueryMetrics, queryMetrics, sample, Summary, summarize } from './lib/metrics';
+
+/** hit@k in folders of `size` images: every positive of the query's class plus random other gallery items. */
+export interface FolderHitOptions { size: number; k: number; seed: number }
+export const FOLDER_HIT: Omit<FolderHitOptions, 'seed'> = { size: 1000, k: 10 };
 
 export interface QualityOptions {
   data: string;
@@ -46,7 +50,7 @@ interface Entry { key: string; kind: Kind; tensor: () => Promise<Float32Array | 
 
 export interface DatasetResult {
   summary: Record<string, Summary>;
-  perClass: Record<string, Record<string, { 'mAP@all': number; 'P@100': number; queries: number }>>;
+  perClass: Record<string, Record<string, { 'mAP@all': number; 'P@100': number; queries: number; 'hit@10_1k'?: number }>>;
   notes: string[];
 }
 
@@ -217,7 +221,7 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
   })));
   const parity = await parityCheck(methods, gallery.map((g) => path.join(o.data, g.file)), gEnc, qdQueries.map((q) => quickDrawToStrokes(q.drawing)), qEnc, mulberry32(o.seed + 99));
   if (parity) o.log(`  ${parity}`);
-  datasets['quickdraw-unseen-assets'] = await evaluate(methods, qdQueries.map((q) => q.cls), qEnc, gallery.map((g) => (g.role === 'positive' && clsSet.has(g.cls!) ? g.cls : null)), gEnc);
+  datasets['quickdraw-unseen-assets'] = await evaluate(methods, qdQueries.map((q) => q.cls), qEnc, gallery.map((g) => (g.role === 'positive' && clsSet.has(g.cls!) ? g.cls : null)), gEnc, undefined, { ...FOLDER_HIT, seed: o.seed });
   if (parity) datasets['quickdraw-unseen-assets'].notes.push(parity);
   const indexChecks = await checkIndexOnRealVectors(methods[0].name, qdQueries.map((q) => q.cls), qEnc, gallery.map((g) => (g.role === 'positive' && clsSet.has(g.cls!) ? g.cls : null)), gEnc, o.log);
   datasets['quickdraw-unseen-assets'].notes.push(
@@ -327,7 +331,7 @@ function countBy<T>(xs: T[], f: (x: T) => string): string {
  */
 async function evaluate(
   methods: Method[], qCls: string[], qVec: Map<string, (Float32Array | null)[]>,
-  gCls: (string | null)[], gVec: Map<string, (Float32Array | null)[]>, selfIndex?: number[],
+  gCls: (string | null)[], gVec: Map<string, (Float32Array | null)[]>, selfIndex?: number[], folder?: FolderHitOptions,
 ): Promise<DatasetResult> {
   const okQ = qCls.map((_, i) => methods.every((m) => qVec.get(m.name)![i])).map((ok, i) => (ok ? i : -1)).filter((i) => i >= 0);
   const okG = gCls.map((_, j) => methods.every((m) => gVec.get(m.name)![j])).map((ok, j) => (ok ? j : -1)).filter((j) => j >= 0);
@@ -337,11 +341,23 @@ async function evaluate(
   const G = Int32Array.from(okG.map((j) => cid(gCls[j])));
   const res: DatasetResult = { summary: {}, perClass: {}, notes: [] };
   if (okQ.length < qCls.length || okG.length < gCls.length) res.notes.push(`dropped ${qCls.length - okQ.length} queries and ${gCls.length - okG.length} gallery items that failed to decode`);
+  // Folder metric: the relevant and the other gallery positions of each class (okG order).
+  const byClass = new Map<number, { pos: Int32Array; neg: Int32Array }>();
+  const folderOf = (c: number) => {
+    let e = byClass.get(c);
+    if (!e) {
+      const pos: number[] = [], neg: number[] = [];
+      G.forEach((g, n) => (g === c ? pos : neg).push(n));
+      byClass.set(c, e = { pos: Int32Array.from(pos), neg: Int32Array.from(neg) });
+    }
+    return e;
+  };
   for (const m of methods) {
     const scorer = await Scorer.create(m.dim);
     const gm = new Float32Array(okG.length * m.dim);
     okG.forEach((j, n) => gm.set(gVec.get(m.name)![j]!, n * m.dim));
     const per: QueryMetrics[] = [];
+    const hits: number[] = [];
     const B = 128;
     for (let s = 0; s < okQ.length; s += B) {
       const part = okQ.slice(s, s + B);
@@ -353,14 +369,29 @@ async function evaluate(
         const c = cid(qCls[i]);
         const self = selfIndex ? gPos.get(selfIndex[i]) ?? -1 : -1;
         per.push(queryMetrics(row, (j) => G[j] === c, self));
+        if (folder) {
+          // The same folder for query i under every method (seeded by the query), so methods compare on equal folders.
+          const { pos, neg } = folderOf(c);
+          const rank = bestRankInFolder(row, pos, neg, folder.size, mulberry32(folder.seed * 1_000_003 + i));
+          hits.push(rank > 0 && rank <= folder.k ? 1 : 0);
+        }
       });
     }
     await scorer.dispose();
     res.summary[m.name] = summarize(per, okG.length - (selfIndex ? 1 : 0));
-    const pc: Record<string, { 'mAP@all': number; 'P@100': number; queries: number }> = {};
+    if (folder) {
+      res.summary[m.name]['hit@10_1k'] = mean(hits);
+      res.summary[m.name]['hit@10_1k_ci95'] = bootstrapCI(hits, 1, 1000);
+    }
+    const pc: DatasetResult['perClass'][string] = {};
     const groups = new Map<string, QueryMetrics[]>();
     okQ.forEach((i, n) => (groups.get(qCls[i]) ?? groups.set(qCls[i], []).get(qCls[i])!).push(per[n]));
-    for (const [c, ms] of [...groups].sort()) pc[c] = { 'mAP@all': mean(ms.map((x) => x.apAll)), 'P@100': mean(ms.map((x) => x.p100)), queries: ms.length };
+    const classHits = new Map<string, number[]>();
+    if (folder) okQ.forEach((i, n) => (classHits.get(qCls[i]) ?? classHits.set(qCls[i], []).get(qCls[i])!).push(hits[n]));
+    for (const [c, ms] of [...groups].sort()) {
+      pc[c] = { 'mAP@all': mean(ms.map((x) => x.apAll)), 'P@100': mean(ms.map((x) => x.p100)), queries: ms.length };
+      if (folder) pc[c]['hit@10_1k'] = mean(classHits.get(c)!);
+    }
     res.perClass[m.name] = pc;
   }
   return res;

@@ -11,18 +11,18 @@ import { latencySvg, writePng } from './lib/plot';
 
 const REPO = path.resolve(__dirname, '..');
 
-const HISTORY_HEAD = '| date (UTC) | commit | model | QD→assets mAP@all | ÷ edge-hog | ÷ teacher | Sketchy val mAP@all | ÷ teacher | similar mAP@all | p50 ms @100k | icons/s | photos/s | MB/100k | ready ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+const HISTORY_HEAD = '| date (UTC) | commit | model | QD→assets mAP@all | ÷ edge-hog | ÷ teacher | QD hit@10 in 1k | Sketchy val mAP@all | ÷ teacher | similar mAP@all | p50 ms @100k | icons/s | photos/s | MB/100k | ready ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
 
 /** One row per model of a full run, appended to bench/results/history.md (repeated runs and ablations). */
 export function appendHistory(r: Any, file = path.join(REPO, 'bench', 'results', 'history.md')): void {
   if (!fs.existsSync(file)) fs.writeFileSync(file, '# Benchmark history\n\nOne row per model per full `npm run bench` run (appended by bench/run.ts; ablations from `--models` included). Same machine caveats as docs/BENCHMARKS.md.\n\n' + HISTORY_HEAD);
   const rows: string[] = [];
-  const q = (byDs: Any, ds: string) => byDs?.[ds]?.['mAP@all'];
+  const q = (byDs: Any, ds: string, metric = 'mAP@all') => byDs?.[ds]?.[metric];
   const ratio = (a?: number, b?: number) => (a !== undefined && b ? (a / b).toFixed(2) : '-');
   const models: [string, Any][] = [[r.model?.id ?? 'student', r.quality], ...Object.entries<Any>(r.ablations ?? {}).map(([n, v]) => [`${n} (${v.model})`, v] as [string, Any])];
   for (const [name, byDs] of models) {
     const p = r.perf;
-    rows.push(`| ${String(r.date).slice(0, 16).replace('T', ' ')} | ${r.commit} | ${name} | ${f(q(byDs, 'quickdraw-unseen-assets'))} | ${ratio(q(byDs, 'quickdraw-unseen-assets'), q(r.baselines?.['edge-hog'], 'quickdraw-unseen-assets'))} | ${ratio(q(byDs, 'quickdraw-unseen-assets'), q(r.baselines?.['teacher-raw'], 'quickdraw-unseen-assets'))} | ${f(q(byDs, 'sketchy-val'))} | ${ratio(q(byDs, 'sketchy-val'), q(r.baselines?.['teacher-raw'], 'sketchy-val'))} | ${f(q(byDs, 'similar-emoji'))} | ${name === models[0][0] && p ? `${p.query_ms['100000']?.p50 ?? '-'} | ${p.index_images_per_s.icons} | ${p.index_images_per_s.photos} | ${p.index_mb_per_100k} | ${p.ready_ms_100k}` : '- | - | - | - | -'} |`);
+    rows.push(`| ${String(r.date).slice(0, 16).replace('T', ' ')} | ${r.commit} | ${name} | ${f(q(byDs, 'quickdraw-unseen-assets'))} | ${ratio(q(byDs, 'quickdraw-unseen-assets'), q(r.baselines?.['edge-hog'], 'quickdraw-unseen-assets'))} | ${ratio(q(byDs, 'quickdraw-unseen-assets'), q(r.baselines?.['teacher-raw'], 'quickdraw-unseen-assets'))} | ${f(q(byDs, 'quickdraw-unseen-assets', 'hit@10_1k'))} | ${f(q(byDs, 'sketchy-val'))} | ${ratio(q(byDs, 'sketchy-val'), q(r.baselines?.['teacher-raw'], 'sketchy-val'))} | ${f(q(byDs, 'similar-emoji'))} | ${name === models[0][0] && p ? `${p.query_ms['100000']?.p50 ?? '-'} | ${p.index_images_per_s.icons} | ${p.index_images_per_s.photos} | ${p.index_mb_per_100k} | ${p.ready_ms_100k}` : '- | - | - | - | -'} |`);
   }
   fs.appendFileSync(file, rows.join('\n') + '\n');
 }
@@ -57,8 +57,8 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
   L.push(`- **Machine:** ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GiB, ${m.os}, Node ${m.node}, onnxruntime-node ${m.onnxruntime_node}; execution provider CPU; shared with concurrent training jobs (load average at start ${m.load_average_at_start?.join(', ') ?? '?'}), so absolute timings are noisy: compare the ratios measured within the run`);
   L.push(`- **GPU provider:** ${r.perf?.gpu ?? 'not measured'}`, '');
   if (r.bars) {
-    L.push('## Model bars (zero-shot classes, mAP@all ratios)', '', '| bar | ratio | target | status | detail |', '|---|---|---|---|---|');
-    for (const [k, v] of Object.entries<Any>(r.bars)) L.push(`| ${k} | ${v.ratio === null ? 'n/a' : v.ratio.toFixed(2) + 'x'} | >= ${v.target}x | ${v.pass === null ? 'not measured' : v.pass ? 'pass' : '**fail**'} | ${v.detail} |`);
+    L.push('## Model bars (the model under test; zero-shot build unless named)', '', '| bar | measured | target | status | detail |', '|---|---|---|---|---|');
+    for (const [k, v] of Object.entries<Any>(r.bars)) L.push(`| ${k} | ${v.value === null || v.value === undefined ? 'n/a' : f(v.value)} | >= ${v.target} | ${v.pass === null ? 'not measured' : v.pass ? 'pass' : '**fail**'} | ${v.detail} |`);
     L.push('');
   }
   if (r.perf_targets) {
@@ -67,13 +67,14 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
     L.push('');
   }
   if (r.quality) {
-    L.push('## Quality', '', '| dataset | method | mAP@all | 95% CI | P@100 | mAP@200 | P@200 | queries | gallery |', '|---|---|---|---|---|---|---|---|---|');
+    L.push('## Quality', '', 'hit@10 in 1k: share of queries with a matching image in the top 10 of a 1,000-image folder (the class\'s positives plus random other gallery images; bench/README.md#metrics).', '',
+      '| dataset | method | mAP@all | 95% CI | P@100 | mAP@200 | P@200 | hit@10 in 1k (95% CI) | queries | gallery |', '|---|---|---|---|---|---|---|---|---|---|');
     const methods: [string, Any][] = [['student', r.quality], ...Object.entries<Any>(r.baselines ?? {}), ...Object.entries<Any>(r.ablations ?? {})];
     for (const ds of Object.keys(r.quality)) {
       for (const [name, byDs] of methods) {
         const s = byDs[ds];
         if (!s) continue;
-        L.push(`| ${ds} | ${name} | ${f(s['mAP@all'])} | ${f(s['mAP@all_ci95']?.[0])}–${f(s['mAP@all_ci95']?.[1])} | ${f(s['P@100'])} | ${f(s['mAP@200'])} | ${f(s['P@200'])} | ${s.queries} | ${s.gallery} |`);
+        L.push(`| ${ds} | ${name} | ${f(s['mAP@all'])} | ${f(s['mAP@all_ci95']?.[0])}–${f(s['mAP@all_ci95']?.[1])} | ${f(s['P@100'])} | ${f(s['mAP@200'])} | ${f(s['P@200'])} | ${s['hit@10_1k'] === undefined ? '-' : `${f(s['hit@10_1k'])} (${f(s['hit@10_1k_ci95']?.[0])}–${f(s['hit@10_1k_ci95']?.[1])})`} | ${s.queries} | ${s.gallery} |`);
       }
     }
     L.push('');

@@ -86,6 +86,9 @@ export interface Summary {
   gallery: number;
   /** 95% bootstrap interval of mAP@all over queries. */
   'mAP@all_ci95': [number, number];
+  /** Share of queries with a relevant item in the top 10 of a 1,000-image folder (bench/README.md#metrics); QuickDraw datasets only. */
+  'hit@10_1k'?: number;
+  'hit@10_1k_ci95'?: [number, number];
 }
 
 export function mean(xs: ArrayLike<number>): number {
@@ -152,4 +155,35 @@ export function quantile(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;
   const s = xs.slice().sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+}
+
+/**
+ * Floyd's algorithm: k distinct integers from [0, n), deterministic for a given rnd. O(k), so a
+ * fresh folder can be drawn for every query without copying the gallery.
+ */
+export function sampleIndices(n: number, k: number, rnd: () => number): number[] {
+  k = Math.min(k, n);
+  const picked = new Set<number>();
+  for (let j = n - k; j < n; j++) {
+    const t = Math.floor(rnd() * (j + 1));
+    picked.add(picked.has(t) ? j : t);
+  }
+  return [...picked];
+}
+
+/**
+ * The user-level metric: is a matching image in the top k of a folder of `folderSize` images that
+ * holds every relevant item plus random other gallery items? (bench/README.md#metrics)
+ * negatives: the gallery indices that are not relevant to this query (the query itself left out);
+ * positives: the relevant ones. Ties are pessimistic, as in relevantRanks. Returns the 1-based
+ * rank of the best relevant item in that folder, or 0 when the query has no relevant item.
+ */
+export function bestRankInFolder(scores: ArrayLike<number>, positives: ArrayLike<number>, negatives: ArrayLike<number>, folderSize: number, rnd: () => number): number {
+  if (positives.length === 0) return 0;
+  let best = -Infinity;
+  for (let i = 0; i < positives.length; i++) best = Math.max(best, scores[positives[i]]);
+  const room = Math.max(0, folderSize - positives.length);
+  let above = 0;
+  for (const s of sampleIndices(negatives.length, room, rnd)) if (scores[negatives[s]] >= best || Number.isNaN(best)) above++;
+  return 1 + above;
 }

@@ -103,11 +103,18 @@ test('CLI defaults and the model bars', () => {
   assert.equal(parseArgs(['--models', 'a,b']).models.length, 2);
   assert.throws(() => parseArgs(['--bogus']));
   const s = (m: number) => ({ 'mAP@all': m, 'P@100': 0, 'mAP@200': 0, 'P@200': 0, queries: 1, gallery: 1, 'mAP@all_ci95': [m, m] as [number, number] });
-  const b = bars({ 'quickdraw-unseen-assets': { student: s(0.3), 'edge-hog': s(0.1), 'teacher-raw': s(0.25) } });
-  assert.equal(b.quickdraw_student_vs_edge_hog.ratio, 3);
-  assert.equal(b.quickdraw_student_vs_edge_hog.pass, true);
-  assert.equal(b.quickdraw_student_vs_teacher_raw.pass, false);
-  assert.equal(b.sketchy_val_student_vs_teacher_raw.pass, null);
+  const b = bars({
+    'quickdraw-unseen-assets': { student: { ...s(0.07), 'hit@10_1k': 0.69 }, 'edge-hog': s(0.1) },
+    'similar-emoji': { student: s(0.30) },
+  });
+  assert.equal(b.quickdraw_unseen_mAP.value, 0.07);
+  assert.equal(b.quickdraw_unseen_mAP.pass, true);
+  assert.equal(b.quickdraw_unseen_hit10_1k.pass, false);
+  assert.equal(b.similar_emoji_mAP.pass, true); // >= target passes
+  assert.equal(b.sketchy_val_mAP.pass, null); // not measured is neither pass nor fail
+  assert.equal(b.full_build_reserved_trained_hit10_1k.pass, null);
+  // another model of the run (an ablation) is judged by its own numbers
+  assert.equal(bars({ 'quickdraw-unseen-assets': { student: s(0.01), v6: s(0.08) } }, 'v6').quickdraw_unseen_mAP.pass, true);
 });
 
 test('perf brute force agrees with the product top-k', async () => {

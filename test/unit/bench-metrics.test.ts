@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { bootstrapCI, metricsFromRanks, mulberry32, quantile, queryMetrics, relevantRanks, sample, summarize } from '../../bench/lib/metrics';
+import { bestRankInFolder, bootstrapCI, metricsFromRanks, mulberry32, quantile, queryMetrics, relevantRanks, sample, sampleIndices, summarize } from '../../bench/lib/metrics';
 
 const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) < eps, `${a} != ${b}`);
 
@@ -81,4 +81,44 @@ test('sample and quantile are deterministic', () => {
   assert.equal(new Set(sample(xs, 50, mulberry32(3))).size, 50);
   assert.equal(quantile([5, 1, 3, 2, 4], 0.5), 3);
   assert.equal(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95), 10);
+});
+
+test('sampleIndices: k distinct indices in range, deterministic per seed, all when k >= n', () => {
+  const a = sampleIndices(1000, 100, mulberry32(7));
+  assert.equal(new Set(a).size, 100);
+  assert.ok(a.every((i) => Number.isInteger(i) && i >= 0 && i < 1000));
+  assert.deepEqual(sampleIndices(1000, 100, mulberry32(7)), a);
+  assert.notDeepEqual(sampleIndices(1000, 100, mulberry32(8)), a);
+  assert.deepEqual(sampleIndices(5, 9, mulberry32(1)).sort(), [0, 1, 2, 3, 4]);
+});
+
+test('sampleIndices is uniform enough: each index drawn about k/n of the time', () => {
+  const counts = new Array(20).fill(0);
+  const rnd = mulberry32(3);
+  for (let r = 0; r < 5000; r++) for (const i of sampleIndices(20, 5, rnd)) counts[i]++;
+  for (const c of counts) assert.ok(Math.abs(c - 1250) < 150, `count ${c} far from 1250`);
+});
+
+test('bestRankInFolder: rank of the best positive among the sampled distractors, ties pessimistic', () => {
+  // gallery of 6: positives 0 (0.5) and 1 (0.9); negatives 2..5 with 0.95, 0.9, 0.2, 0.1
+  const scores = [0.5, 0.9, 0.95, 0.9, 0.2, 0.1];
+  const pos = [0, 1], neg = [2, 3, 4, 5];
+  // folder holds everything: 0.95 and the tie at 0.9 rank above the best positive
+  assert.equal(bestRankInFolder(scores, pos, neg, 6, mulberry32(1)), 3);
+  // a folder of only the positives
+  assert.equal(bestRankInFolder(scores, pos, neg, 2, mulberry32(1)), 1);
+  // no relevant item: not a query of this metric
+  assert.equal(bestRankInFolder(scores, [], neg, 6, mulberry32(1)), 0);
+});
+
+test('bestRankInFolder: with random scores, hit@10 in a 1,000-item folder is about 10 / 1,000 per positive', () => {
+  const rnd = mulberry32(11);
+  const n = 20000;
+  const scores = Float32Array.from({ length: n }, () => rnd());
+  const neg = Int32Array.from({ length: n - 1 }, (_, i) => i + 1);
+  let hits = 0;
+  const Q = 4000;
+  for (let q = 0; q < Q; q++) { scores[0] = rnd(); if (bestRankInFolder(scores, [0], neg, 1000, rnd) <= 10) hits++; }
+  const rate = hits / Q;
+  assert.ok(rate > 0.006 && rate < 0.015, `hit@10 of a random ranker ${rate}`);
 });
