@@ -86,7 +86,7 @@ class TestActualTrainingIndex(unittest.TestCase):
         for s in meta['sketches'] + meta['photos']:
             self.assertFalse(filt.is_unseen_class(s['cls']), s['cls'])
         with gzip.open(os.path.join(WORK, 'qd_train.json.gz'), 'rt') as f:
-            words = {w for w, _ in json.load(f)}
+            words = {r[0] for r in json.load(f)}
         for w in words:
             self.assertNotIn(normalize(w), unseen, w)
             self.assertNotIn(normalize(w), val, w)

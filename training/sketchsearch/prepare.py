@@ -34,6 +34,17 @@ TRAIN_SETS = [
     ('tabler', 'MIT', 600, 'icon'),
     ('mdi', 'Apache-2.0', 400, 'icon'),
 ]
+# Icon packages reserved for evaluation in every build: never trained on, never used to tune anything
+# (../shared/README.md). prepare refuses to select from them.
+RESERVED_ICON_SETS = ('fxemoji', 'noto-v1', 'emojione-v1', 'streamline-emojis', 'fluent-emoji-high-contrast',
+                      'iconoir', 'bi', 'la')
+
+
+def is_reserved_drawing(key_id):
+    """QuickDraw drawings reserved for evaluation in every build (the full build's benchmark queries)."""
+    return int(key_id) % 11 == 0
+
+
 # Sets whose unseen-class assets form the QuickDraw-unseen -> assets validation gallery.
 EVAL_SETS = ['twemoji', 'noto', 'fluent-emoji-flat', 'emojione']
 SKIP_NAME = re.compile(r'skin-tone|^flag|keycap|^\d|regional|-(bold|duotone|fill|light|thin|outline|off|filled|sharp|rounded)$'
@@ -110,6 +121,27 @@ def svg_doc(body, w, h, left=0, top=0, outline_px=None, fill='none'):
             f'{style}{body}</svg>')
 
 
+def meta_of(sk_val, sk_train, qd_classes, photos, sketches, assets, eval_assets, qd_eval, train_classes, qd_reserved):
+    return {'sketchy_val': sk_val, 'sketchy_train': sk_train, 'qd_classes': qd_classes,
+            'photos': photos, 'sketches': sketches, 'assets': assets, 'eval_assets': eval_assets,
+            'qd_eval_classes': [c for c, _ in qd_eval], 'train_classes': train_classes,
+            'reserved': {'icon_sets': list(RESERVED_ICON_SETS), 'quickdraw_rule': 'int(key_id) % 11 == 0',
+                         'quickdraw_left_out': qd_reserved}}
+
+
+def write_selection(work, meta, qd_train):
+    """meta.json and qd_train.json.gz ([word, strokes, key_id] per drawing): what train.py reads."""
+    # write-then-rename so a concurrently starting train.py never reads a partial file
+    with open(os.path.join(work, 'meta.json.tmp'), 'w') as f:
+        json.dump(meta, f)
+    os.replace(os.path.join(work, 'meta.json.tmp'), os.path.join(work, 'meta.json'))
+    # mtime=0: the bytes depend only on the data, so the teacher cache keyed by this file stays valid
+    with open(os.path.join(work, 'qd_train.json.gz.tmp'), 'wb') as raw, \
+            gzip.GzipFile(fileobj=raw, mode='wb', mtime=0) as gz, io.TextIOWrapper(gz) as f:
+        json.dump(qd_train, f)
+    os.replace(os.path.join(work, 'qd_train.json.gz.tmp'), os.path.join(work, 'qd_train.json.gz'))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', default=os.path.join(REPO, '..', 'shared', 'data'))
@@ -117,7 +149,13 @@ def main(argv=None):
     ap.add_argument('--corpora', default=os.path.join(REPO, 'bench', 'corpora', 'node_modules', '@iconify-json'))
     ap.add_argument('--work', default=os.path.join(REPO, 'training', '.work'))
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--select-only', action='store_true',
+                    help='write the selection (meta.json, qd_train.json.gz) and stop: no decoding, no teacher '
+                         '(what test/python/test_data_rules.py checks)')
     args = ap.parse_args(argv)
+    bad = [s for s, *_ in TRAIN_SETS if s in RESERVED_ICON_SETS]
+    if bad:
+        raise SystemExit(f'TRAIN_SETS names icon packages reserved for evaluation: {bad}')
     work = os.path.abspath(args.work)
     os.makedirs(os.path.join(work, 'lists'), exist_ok=True)
     filt = UnseenFilter.from_splits(os.path.join(args.data, 'splits'))
@@ -155,6 +193,8 @@ def main(argv=None):
     # ---------------- QuickDraw ----------------
     qd_words = {}
     qd_train, qd_eval_pool = [], {}
+    qd_reserved = 0
+    qd_keys = set()  # a few drawings are in both files (simplified and raw): keep the first
     for fn, fmt in [('quickdraw-simplified.ndjson.gz', 's'), ('quickdraw-raw-exupery.ndjson.gz', 'r')]:
         with gzip.open(os.path.join(args.data, 'quickdraw', fn), 'rt') as f:
             for line in f:
@@ -164,12 +204,16 @@ def main(argv=None):
                     qd_words[w] = (filt.is_unseen_class(w), heldout.is_unseen_class(w))
                 unseen, held = qd_words[w]
                 strokes = [[s[0], s[1]] for s in d['drawing']]
-                if not held:
-                    qd_train.append((w, strokes))
+                if not held and is_reserved_drawing(d['key_id']):
+                    qd_reserved += 1
+                elif not held and str(d['key_id']) not in qd_keys:
+                    qd_keys.add(str(d['key_id']))
+                    qd_train.append((w, strokes, str(d['key_id'])))
                 elif unseen and fmt == 's' and normalize(w) in filt.names:
                     qd_eval_pool.setdefault(normalize(w), []).append(strokes)
-    qd_classes = sorted({w for w, _ in qd_train})
-    print(f'quickdraw: {len(qd_train)} training drawings in {len(qd_classes)} classes', flush=True)
+    qd_classes = sorted({r[0] for r in qd_train})
+    print(f'quickdraw: {len(qd_train)} training drawings in {len(qd_classes)} classes '
+          f'({qd_reserved} reserved for evaluation left out)', flush=True)
 
     # ---------------- Assets ----------------
     train_classes = sorted(set(normalize(c) for c in qd_classes) | set(normalize(c) for c in sk_train))
@@ -203,16 +247,15 @@ def main(argv=None):
             l = ic.get('left', j.get('left', 0)); t = ic.get('top', j.get('top', 0))
             d = os.path.join(adir, sub, a['set'])
             os.makedirs(d, exist_ok=True)
-            a['path'] = os.path.join(d, a['name'] + '.svg')
-            with open(a['path'], 'w') as f:
-                f.write(svg_doc(ic['body'], w, h, l, t))
+            docs = {'path': ('.svg', svg_doc(ic['body'], w, h, l, t))}
             if sub == 'train':
-                a['outline'] = os.path.join(d, a['name'] + '.outline.svg')
-                with open(a['outline'], 'w') as f:
-                    f.write(svg_doc(ic['body'], w, h, l, t, outline_px=3.0))
-                a['outline_w'] = os.path.join(d, a['name'] + '.outline-w.svg')
-                with open(a['outline_w'], 'w') as f:
-                    f.write(svg_doc(ic['body'], w, h, l, t, outline_px=3.0, fill='#fff'))
+                docs['outline'] = ('.outline.svg', svg_doc(ic['body'], w, h, l, t, outline_px=3.0))
+                docs['outline_w'] = ('.outline-w.svg', svg_doc(ic['body'], w, h, l, t, outline_px=3.0, fill='#fff'))
+            for field, (suffix, doc) in docs.items():
+                a[field] = os.path.join(d, a['name'] + suffix)
+                if not args.select_only:
+                    with open(a[field], 'w') as f:
+                        f.write(doc)
     n_lab = sum(a['label'] is not None for a in assets)
     print(f'assets: {len(assets)} training ({n_lab} labelled with a seen class), '
           f'{len(eval_assets)} unseen-class eval assets in {len({a["cls"] for a in eval_assets})} classes', flush=True)
@@ -224,6 +267,12 @@ def main(argv=None):
         pool = qd_eval_pool[c]
         idx = rng.choice(len(pool), min(25, len(pool)), replace=False)
         qd_eval += [(c, pool[i]) for i in sorted(idx)]
+
+    if args.select_only:
+        write_selection(work, meta_of(sk_val, sk_train, qd_classes, photos, sketches, assets, eval_assets, qd_eval, train_classes, qd_reserved), qd_train)
+        print('selection written (--select-only)', flush=True)
+        return
+
     qd_eval_t = np.stack([sketch_tensor(s) for _, s in qd_eval]).astype(np.float32)
     np.save(os.path.join(work, 'qd_eval_tensors.npy'), qd_eval_t)
 
@@ -238,18 +287,7 @@ def main(argv=None):
             f.write('\n'.join(v) + '\n')
         run_prep(lf, os.path.join(work, k + '.u8'))
 
-    meta = {'sketchy_val': sk_val, 'sketchy_train': sk_train, 'qd_classes': qd_classes,
-            'photos': photos, 'sketches': sketches, 'assets': assets, 'eval_assets': eval_assets,
-            'qd_eval_classes': [c for c, _ in qd_eval], 'train_classes': train_classes}
-    # write-then-rename so a concurrently starting train.py never reads a partial file
-    with open(os.path.join(work, 'meta.json.tmp'), 'w') as f:
-        json.dump(meta, f)
-    os.replace(os.path.join(work, 'meta.json.tmp'), os.path.join(work, 'meta.json'))
-    # mtime=0: the bytes depend only on the data, so the teacher cache keyed by this file stays valid
-    with open(os.path.join(work, 'qd_train.json.gz.tmp'), 'wb') as raw, \
-            gzip.GzipFile(fileobj=raw, mode='wb', mtime=0) as gz, io.TextIOWrapper(gz) as f:
-        json.dump(qd_train, f)
-    os.replace(os.path.join(work, 'qd_train.json.gz.tmp'), os.path.join(work, 'qd_train.json.gz'))
+    write_selection(work, meta_of(sk_val, sk_train, qd_classes, photos, sketches, assets, eval_assets, qd_eval, train_classes, qd_reserved), qd_train)
 
     # ---------------- Teacher features (MobileNetV2 1.0 @224, frozen) ----------------
     from .teacher import teacher_features
@@ -282,7 +320,8 @@ def main(argv=None):
     if not cached(out, key):
         t = time.time()
         seen_n, rows = {}, []
-        for i, (w, _) in enumerate(qd_train):
+        for i, r in enumerate(qd_train):
+            w = r[0]
             if seen_n.get(w, 0) < QD_TEACHER_PER_CLASS:
                 seen_n[w] = seen_n.get(w, 0) + 1
                 rows.append(i)

@@ -302,7 +302,7 @@ def main(argv=None):
     ol_idx = np.array([i for i in range(n_as) if i not in bad_assets])
     if args.sk_align > 0:
         with gzip.open(os.path.join(work, 'qd_train.json.gz'), 'rt') as f:
-            qd_cls = np.array([qd_label[w] for w, _ in json.load(f)])
+            qd_cls = np.array([qd_label[r[0]] for r in json.load(f)])
         al_sk, al_qd, align_report = aligned_sketch_teacher(work, args, tea_c, img_label, img_ok, sk_idx, sk_label, qd_cls, photos, sketches)
         print('aligned teacher', align_report, flush=True)
 

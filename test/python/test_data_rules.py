@@ -1,0 +1,84 @@
+"""The data rules of both builds, proved on the selection prepare writes (meta.json, qd_train.json.gz):
+QuickDraw drawings with int(key_id) % 11 == 0 and the reserved icon packages are never trained on,
+and (zero-shot build) no unseen-list class is. Runs `prepare --select-only` into a temporary folder,
+so CI checks what a training run would read, not a copy of the rule."""
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, os.path.join(ROOT, 'training'))
+from sketchsearch.classes import UnseenFilter, load_unseen, normalize  # noqa: E402
+from sketchsearch.prepare import RESERVED_ICON_SETS, TRAIN_SETS, is_reserved_drawing  # noqa: E402
+
+DATA = os.environ.get('SKETCHSEARCH_DATA', os.path.join(ROOT, '..', 'shared', 'data'))
+CORPORA = os.path.join(ROOT, 'bench', 'corpora', 'node_modules', '@iconify-json')
+HAVE = os.path.isdir(os.path.join(DATA, 'quickdraw')) and os.path.isdir(CORPORA)
+
+
+class TestRules(unittest.TestCase):
+    def test_reserved_drawing_rule(self):
+        for k in ['0', '22', 5027286841556992 * 11, str(6604951289593856 * 11)]:
+            self.assertTrue(is_reserved_drawing(k), k)
+        for k in ['1', 12, str(6604951289593856 * 11 + 1)]:
+            self.assertFalse(is_reserved_drawing(k), k)
+
+    def test_reserved_sets_listed_and_not_trained(self):
+        self.assertEqual(set(RESERVED_ICON_SETS), {'fxemoji', 'noto-v1', 'emojione-v1', 'streamline-emojis',
+                                                   'fluent-emoji-high-contrast', 'iconoir', 'bi', 'la'})
+        self.assertFalse({s for s, *_ in TRAIN_SETS} & set(RESERVED_ICON_SETS))
+
+
+@unittest.skipUnless(HAVE, f'needs {DATA} and the corpora (bash scripts/fetch-corpora.sh)')
+class TestSelectionWritten(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix='sks-select-')
+        subprocess.run([sys.executable, '-m', 'sketchsearch.prepare', '--select-only', '--work', cls.work, '--data', DATA],
+                       cwd=os.path.join(ROOT, 'training'), check=True, stdout=subprocess.DEVNULL)
+        cls.meta = json.load(open(os.path.join(cls.work, 'meta.json')))
+        with gzip.open(os.path.join(cls.work, 'qd_train.json.gz'), 'rt') as f:
+            cls.qd = json.load(f)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    def test_no_reserved_quickdraw_drawing(self):
+        self.assertGreater(len(self.qd), 40000)
+        keys = [r[2] for r in self.qd]
+        self.assertEqual(len(keys), len(set(keys)), 'a drawing is selected twice')
+        self.assertEqual([k for k in keys if int(k) % 11 == 0], [])
+        # the rule did something: about 1/11 of the trained classes' drawings were left out
+        left = self.meta['reserved']['quickdraw_left_out']
+        self.assertGreater(left, 0.07 * (len(self.qd) + left))
+        self.assertLess(left, 0.12 * (len(self.qd) + left))
+
+    def test_no_reserved_icon_package(self):
+        sets = {a['set'] for a in self.meta['assets']}
+        self.assertTrue(sets, 'no assets selected')
+        self.assertFalse(sets & set(RESERVED_ICON_SETS), sets)
+        for a in self.meta['assets']:
+            # the file written for training comes from a non-reserved package folder too
+            self.assertNotIn(os.sep + 'noto-v1' + os.sep, a['path'])
+            self.assertFalse(any(os.sep + r + os.sep in a['path'] for r in RESERVED_ICON_SETS), a['path'])
+
+    def test_zero_shot_rule_on_the_selection(self):
+        unseen = load_unseen(os.path.join(DATA, 'splits'))
+        filt = UnseenFilter(unseen)
+        for w in {r[0] for r in self.qd}:
+            self.assertFalse(filt.is_unseen_class(w), w)
+        for a in self.meta['assets']:
+            self.assertFalse(filt.is_unseen_asset(a['name']), a['name'])
+        for s in self.meta['sketches'] + self.meta['photos']:
+            self.assertFalse(filt.is_unseen_class(s['cls']), s['cls'])
+        self.assertFalse({normalize(c) for c in self.meta['train_classes']} & set(unseen))
+
+
+if __name__ == '__main__':
+    unittest.main()
