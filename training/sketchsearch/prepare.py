@@ -121,6 +121,30 @@ def svg_doc(body, w, h, left=0, top=0, outline_px=None, fill='none'):
             f'{style}{body}</svg>')
 
 
+def write_icon_strokes(work, assets):
+    """icon_strokes.json.gz: each training asset's outline as doodle strokes (icon_strokes.py), aligned
+    with meta['assets']; train.py --icon-doodles draws from it."""
+    from .icon_strokes import icon_strokes
+    out = os.path.join(work, 'icon_strokes.json.gz')
+    docs = [a['svg'] for a in assets]
+    key = content_key(json.dumps([a['set'] + ':' + a['name'] for a in assets]), os.path.join(os.path.dirname(__file__), 'icon_strokes.py'),
+                      hashlib.sha1('\n'.join(docs).encode()).hexdigest())
+    if cached(out, key):
+        return
+    t = time.time()
+    strokes = []
+    for d in docs:
+        try:
+            strokes.append(icon_strokes(d))
+        except Exception:  # an SVG the flattener cannot parse keeps its rendered outline only
+            strokes.append([])
+    with open(out + '.tmp', 'wb') as raw, gzip.GzipFile(fileobj=raw, mode='wb', mtime=0) as gz, io.TextIOWrapper(gz) as f:
+        json.dump(strokes, f)
+    os.replace(out + '.tmp', out)
+    mark(out, key)
+    print(f'  icon doodle strokes: {sum(bool(s) for s in strokes)}/{len(strokes)} icons in {time.time() - t:.0f}s', flush=True)
+
+
 def meta_of(sk_val, sk_train, qd_classes, photos, sketches, assets, eval_assets, qd_eval, train_classes, qd_reserved):
     return {'sketchy_val': sk_val, 'sketchy_train': sk_train, 'qd_classes': qd_classes,
             'photos': photos, 'sketches': sketches, 'assets': assets, 'eval_assets': eval_assets,
@@ -249,6 +273,8 @@ def main(argv=None):
             os.makedirs(d, exist_ok=True)
             docs = {'path': ('.svg', svg_doc(ic['body'], w, h, l, t))}
             if sub == 'train':
+                a['svg'] = docs['path'][1]  # for icon_strokes; dropped before meta.json is written
+            if sub == 'train':
                 docs['outline'] = ('.outline.svg', svg_doc(ic['body'], w, h, l, t, outline_px=3.0))
                 docs['outline_w'] = ('.outline-w.svg', svg_doc(ic['body'], w, h, l, t, outline_px=3.0, fill='#fff'))
             for field, (suffix, doc) in docs.items():
@@ -267,6 +293,10 @@ def main(argv=None):
         pool = qd_eval_pool[c]
         idx = rng.choice(len(pool), min(25, len(pool)), replace=False)
         qd_eval += [(c, pool[i]) for i in sorted(idx)]
+
+    write_icon_strokes(work, assets)
+    for a in assets:
+        a.pop('svg', None)
 
     if args.select_only:
         write_selection(work, meta_of(sk_val, sk_train, qd_classes, photos, sketches, assets, eval_assets, qd_eval, train_classes, qd_reserved), qd_train)

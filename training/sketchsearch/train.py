@@ -76,8 +76,9 @@ def mean_ap(q, g, ql, gl):
 class SketchStream(torch.utils.data.IterableDataset):
     """Yields sketch batches: QuickDraw (stroke aug + exact rasteriser), Sketchy sketches, asset outlines."""
 
-    def __init__(self, work, seed, n_qd, n_sk, n_ol, qd_label, sk_idx, ol_idx, use_outlines_w=True):
+    def __init__(self, work, seed, n_qd, n_sk, n_ol, qd_label, sk_idx, ol_idx, use_outlines_w=True, icon_doodles=0.0):
         self.work, self.seed, self.use_outlines_w = work, seed, use_outlines_w
+        self.icon_doodles = icon_doodles  # share of asset samples drawn from the icon's doodle strokes
         self.n_qd, self.n_sk, self.n_ol = n_qd, n_sk, n_ol
         self.qd_label, self.sk_idx, self.ol_idx = qd_label, sk_idx, ol_idx
 
@@ -91,6 +92,10 @@ class SketchStream(torch.utils.data.IterableDataset):
         outlines = load_u8(os.path.join(self.work, 'outlines.u8'))
         ow = os.path.join(self.work, 'outlines_w.u8')
         outlines_w = load_u8(ow) if self.use_outlines_w and os.path.exists(ow) else None
+        doodles = None
+        if self.icon_doodles > 0:
+            with gzip.open(os.path.join(self.work, 'icon_strokes.json.gz'), 'rt') as f:
+                doodles = json.load(f)  # one stroke list per asset, [] where the icon has no outline
         while True:
             qi = rng.randint(0, len(qd), self.n_qd)
             ink = np.stack([rasterize_strokes(augment.augment_strokes([np.stack(st[:2], 1) for st in qd[i][1]], rng)) for i in qi])
@@ -103,6 +108,13 @@ class SketchStream(torch.utils.data.IterableDataset):
                 w_ = rng.rand(len(oi)) < 0.5
                 xo = np.where(w_[:, None, None, None], outlines_w[oi], xo)
             xo = augment.random_affine(u8_to_tensor(xo), rng, scale=(0.75, 0.95))
+            if doodles is not None:
+                # The icon as a doodle: its outline strokes through the same stroke augmentation and
+                # rasteriser as QuickDraw drawings (icon_strokes.py), in place of the rendered outline.
+                for k, a in enumerate(oi):
+                    if doodles[a] and rng.rand() < self.icon_doodles:
+                        ink_o = rasterize_strokes(augment.augment_strokes([np.stack(st[:2], 1) for st in doodles[a]], rng))
+                        xo[k] = torch.from_numpy(1 - 2 * ink_o)[None].expand(3, -1, -1)
             yield (torch.cat([xq, xs, xo]).contiguous(), torch.from_numpy(np.asarray([self.qd_label[qd[i][0]] for i in qi])),
                    torch.from_numpy(si), torch.from_numpy(oi), torch.from_numpy(qi))
 
@@ -186,6 +198,9 @@ def main(argv=None):
     ap.add_argument('--name', default='student-v1')
     ap.add_argument('--freeze-stem', type=int, default=0, help='leading sketch-backbone modules kept frozen (no backward)')
     ap.add_argument('--no-outlines-w', action='store_true', help='only all-edge outlines (v1 behaviour)')
+    ap.add_argument('--icon-doodles', type=float, default=0.0,
+                    help='share of asset sketch samples drawn as doodles from the icon\'s own outline strokes '
+                         '(prepare\'s icon_strokes.json.gz) instead of its rendered outline')
     ap.add_argument('--teacher-space', choices=['raw', 'sqrtc', 'split'], default='raw',
                     help='teacher vectors for the distillation losses: raw pooled features, or power-normalised '
                          '(sqrt) and centred on the training images\' mean (probes/teacher_alignment.py: 0.200 -> 0.281), '
@@ -340,7 +355,8 @@ def main(argv=None):
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
     scale_cls = 16.0
 
-    stream = SketchStream(work, args.seed, args.n_qd, args.n_sk, args.n_ol, qd_label, sk_idx, ol_idx, not args.no_outlines_w)
+    stream = SketchStream(work, args.seed, args.n_qd, args.n_sk, args.n_ol, qd_label, sk_idx, ol_idx, not args.no_outlines_w,
+                          icon_doodles=args.icon_doodles)
     loader = iter(torch.utils.data.DataLoader(stream, batch_size=None, num_workers=1, prefetch_factor=4))
     rng = np.random.RandomState(args.seed + 1)
 
