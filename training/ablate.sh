@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Short-schedule ablations of the distillation losses. Each variant is exported in the same format as
+# Short-schedule ablations (losses, teacher spaces, edge stream, icon doodles, the same-size v2 student). Each variant is exported in the same format as
 # models/ to training/.work/ablations/<name>/ (model.json, *.onnx, student.pt, train_report.json), so the
 # benchmark can be pointed at it. Needs training/.work from `python3 -m sketchsearch.prepare`.
 # Usage: bash training/ablate.sh [MINUTES=6] [variant ...]
@@ -11,6 +11,7 @@ VARIANTS=("$@"); [[ ${#VARIANTS[@]} -gt 0 ]] || VARIANTS=(nodistill rel crd full
 COMMON=(--threads "${ABLATE_THREADS:-2}" --minutes "$MIN" --schedule-steps "${ABLATE_STEPS:-0}" --eval-every 0 --freeze-stem 7 --n-qd 24 --n-sk 16 --n-ol 48 --w-cls 0.5)
 # trained edge stream + aligned sketch targets in the split teacher space (the edgealign family)
 EDGEALIGN=(--edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5)
+SPLITALIGN=(--teacher-space split --tau-t-sk 0.1 --sk-align 0.5)
 for v in "${VARIANTS[@]}"; do
   case "$v" in
     nodistill) X=(--w-rel 0 --w-crd 0) ;;
@@ -29,6 +30,11 @@ for v in "${VARIANTS[@]}"; do
     edgealign-m05-d3) X=(--edge-mix 0.5 "${EDGEALIGN[@]}" --ink-dilate 3) ;;  # edgealign-m05, sketch branch on 3x3-dilated ink
     edgealign-s1) X=(--seed 1 --edge-mix 0.75 "${EDGEALIGN[@]}") ;;     # edgealign, seed 1 (training variance)
     edgealign-m05-s1) X=(--seed 1 --edge-mix 0.5 "${EDGEALIGN[@]}") ;;  # edgealign-m05 (v5's weights), seed 1
+    edgealign-m05-doodles) X=(--edge-mix 0.5 "${EDGEALIGN[@]}" --icon-doodles 0.5 --flip sketch --sketch-views 0,5) ;;  # v5 + icons drawn as doodles (same export views as v5)
+    # same-size student (both branches the teacher's MobileNetV2 1.0, BN per branch, image branch trained after block 11)
+    v2) X=(--arch v2 --w-share 1e-3 "${SPLITALIGN[@]}" --icon-doodles 0.5) ;;
+    v2-noshare) X=(--arch v2 --w-share 0 "${SPLITALIGN[@]}" --icon-doodles 0.5) ;;   # v2 without soft weight sharing
+    v2-nodoodles) X=(--arch v2 --w-share 1e-3 "${SPLITALIGN[@]}") ;;                 # v2 without the icon doodles
     *) echo "unknown variant $v"; exit 2 ;;
   esac
   out=.work/ablations/$v

@@ -9,6 +9,7 @@ import time
 import torch
 import torch.nn as nn
 
+from .mobilenet_v2 import V2Branch
 from .model import Branch, Embedder
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -43,7 +44,7 @@ def load_student(path):
     cfg = ck['config']
     br = {}
     for key, width in [('sketch', cfg['sketch_width']), ('image', cfg['image_width'])]:
-        br[key] = Branch(width, cfg['dim'])
+        br[key] = V2Branch(cfg['dim']) if cfg.get('arch', 'v1') == 'v2' else Branch(width, cfg['dim'])
         br[key].load_state_dict({k: v.float() for k, v in ck[key].items()})
     mix = cfg.get('edge_mix', 1.0)  # < 1: the image encoder has an edge stream through the sketch branch
     flip = cfg.get('flip', '')  # mirror test-time augmentation in the 'sketch', 'image' or 'both' encoders
@@ -73,7 +74,7 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
         for p in b.parameters():
             p.data = p.data.contiguous()
         round_fp16_(b)
-    cfg = {'sketch_width': args.sketch_width, 'image_width': args.image_width, 'dim': args.dim,
+    cfg = {'arch': getattr(args, 'arch', 'v1'), 'sketch_width': args.sketch_width, 'image_width': args.image_width, 'dim': args.dim,
            'edge_mix': getattr(args, 'edge_mix', 1.0), 'edge_thr': getattr(args, 'edge_thr', 0.5),
            'flip': getattr(args, 'flip', ''), 'ink_dilate': getattr(args, 'ink_dilate', 0),
            'sketch_views': getattr(args, 'sketch_views', None)}

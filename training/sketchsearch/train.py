@@ -38,6 +38,7 @@ import torch.nn.functional as F
 
 from . import augment
 from .model import Branch, Embedder, edge_drawing, thicker_ink
+from .mobilenet_v2 import V2Branch
 from .prepare import load_u8
 from .preprocess import rasterize_strokes
 from .classes import normalize
@@ -45,6 +46,12 @@ from .classes import normalize
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 TEACHER_DIR = os.path.join(REPO, '..', 'shared', 'models', 'teacher')
 INIT = {0.25: 'mobilenet_v1_0.25_128_quant.torchscript.pt', 0.5: 'mobilenet_v1_0.5_160_quant.torchscript.pt'}
+TEACHER_V2 = 'mobilenet_v2_1.0_224_quant.torchscript.pt'  # --arch v2: both branches are the teacher's own network
+
+
+def layers_of(branch):
+    """The backbone's sequence of layers: MobileNetV1 `features`, MobileNetV2 `blocks`."""
+    return branch.backbone.blocks if isinstance(branch, V2Branch) else branch.backbone.features
 
 
 def seed_all(seed):
@@ -198,6 +205,14 @@ def main(argv=None):
     ap.add_argument('--name', default='student-v1')
     ap.add_argument('--freeze-stem', type=int, default=0, help='leading sketch-backbone modules kept frozen (no backward)')
     ap.add_argument('--no-outlines-w', action='store_true', help='only all-edge outlines (v1 behaviour)')
+    ap.add_argument('--arch', choices=['v1', 'v2'], default='v1',
+                    help='v1: MobileNetV1 students of --sketch-width/--image-width, frozen image trunk (the shipped v5); '
+                         'v2: both branches the teacher\'s own MobileNetV2 1.0 (same-size student), batch norm restored '
+                         'per branch, image branch trained after its first --image-freeze blocks, soft weight sharing --w-share')
+    ap.add_argument('--image-freeze', type=int, default=11,
+                    help='v2: leading image-backbone blocks kept frozen; their outputs are computed once and cached')
+    ap.add_argument('--w-share', type=float, default=0.0, help='v2: TCN soft weight-sharing penalty between the branches')
+    ap.add_argument('--bn-calib', type=int, default=256, help='v2: images / sketches whose statistics restore batch norm')
     ap.add_argument('--icon-doodles', type=float, default=0.0,
                     help='share of asset sketch samples drawn as doodles from the icon\'s own outline strokes '
                          '(prepare\'s icon_strokes.json.gz) instead of its rendered outline')
@@ -240,21 +255,39 @@ def main(argv=None):
     bad_assets = failed(os.path.join(work, 'assets.u8')) | failed(os.path.join(work, 'outlines.u8'))
     if not args.no_outlines_w and os.path.exists(os.path.join(work, 'outlines_w.u8')):
         bad_assets |= failed(os.path.join(work, 'outlines_w.u8'))
-    img_branch = Branch(args.image_width, args.dim)
-    img_branch.backbone.load_tflite_torchscript(os.path.join(args.teacher_dir, INIT[args.image_width]))
-    img_branch.backbone.eval()
-    for p in img_branch.backbone.parameters():
-        p.requires_grad_(False)
-    cache = os.path.join(work, f'imgfeat_w{args.image_width}.npy')
+    v2 = args.arch == 'v2'
+    assert v2 or args.w_share == 0, '--w-share couples branches of one architecture: --arch v2'
     from .prepare import cached, content_key, mark
-    feat_key = content_key(*(os.path.join(work, f) for f in ('photos.u8', 'assets.u8', 'eval_assets.u8')),
-                           os.path.join(args.teacher_dir, INIT[args.image_width]))
+    if v2:
+        # Same-size student: the teacher's MobileNetV2 1.0; batch norm restored from the statistics of
+        # training images (this branch's domain); the first --image-freeze blocks stay frozen and cached.
+        img_branch = V2Branch(args.dim)
+        img_branch.backbone.load_folded(os.path.join(args.teacher_dir, TEACHER_V2))
+        calib_rng = np.random.RandomState(args.seed + 7)
+        all_img = np.concatenate([load_u8(os.path.join(work, 'photos.u8')), load_u8(os.path.join(work, 'assets.u8'))])
+        pick = calib_rng.choice(len(all_img), min(args.bn_calib, len(all_img)), replace=False)
+        img_branch.backbone.unfold_bn([u8_to_tensor(all_img[pick[i:i + 64]]) for i in range(0, len(pick), 64)])
+        del all_img
+        img_frozen = img_branch.backbone.blocks[:args.image_freeze].eval()
+        img_tail = img_branch.backbone.blocks[args.image_freeze:]
+        trunk, trunk_file = img_frozen, os.path.join(args.teacher_dir, TEACHER_V2)
+        cache = os.path.join(work, f'imgfeat_v2_b{args.image_freeze}_s{args.seed}.npy')
+    else:
+        img_branch = Branch(args.image_width, args.dim)
+        img_branch.backbone.load_tflite_torchscript(os.path.join(args.teacher_dir, INIT[args.image_width]))
+        trunk, trunk_file = img_branch.backbone, os.path.join(args.teacher_dir, INIT[args.image_width])
+        cache = os.path.join(work, f'imgfeat_w{args.image_width}.npy')
+    trunk.eval()
+    for p in trunk.parameters():
+        p.requires_grad_(False)
+    feat_key = content_key(*(os.path.join(work, f) for f in ('photos.u8', 'assets.u8', 'eval_assets.u8')), trunk_file,
+                           f'{args.arch}-{args.image_freeze}-{args.bn_calib}-{args.seed}' if v2 else '')
     if not cached(cache, feat_key):
         t = time.time()
         u8 = np.concatenate([load_u8(os.path.join(work, 'photos.u8')), load_u8(os.path.join(work, 'assets.u8')),
                              load_u8(os.path.join(work, 'eval_assets.u8'))])
         feats = []
-        bb = img_branch.backbone.to(memory_format=torch.channels_last)
+        bb = trunk.to(memory_format=torch.channels_last)
         with torch.no_grad():
             for flip in [False, True]:
                 out = []
@@ -264,10 +297,17 @@ def main(argv=None):
                         x = x.flip(3)
                     out.append(bb(x.contiguous(memory_format=torch.channels_last)).numpy())
                 feats.append(np.concatenate(out))
-        np.save(cache, np.stack(feats).astype(np.float32))
+        # v2 caches block outputs [N, C, h, w] (fp16 halves the memory); v1 pooled trunk features
+        np.save(cache, np.stack(feats).astype(np.float16 if v2 else np.float32))
         mark(cache, feat_key)
         print(f'image trunk features in {time.time() - t:.0f}s', flush=True)
-    feats = torch.from_numpy(np.load(cache))  # [2, N_all, C]
+    feats = torch.from_numpy(np.load(cache))  # [2, N_all, C] (v1) or [2, N_all, C, h, w] fp16 (v2)
+
+    def img_head(f):
+        """Cached trunk output -> image embedding before the edge stream (v2: through the trainable tail)."""
+        if v2:
+            f = img_tail(f.float().contiguous(memory_format=torch.channels_last)).mean(dim=(2, 3))
+        return F.normalize(img_branch.head(f), dim=1)
     n_ph, n_as = len(photos), len(assets)
     tea_raw = torch.from_numpy(np.concatenate([np.load(os.path.join(work, 'teacher_photos.npy')), np.load(os.path.join(work, 'teacher_assets.npy'))]))
 
@@ -322,22 +362,32 @@ def main(argv=None):
         print('aligned teacher', align_report, flush=True)
 
     # ---------------- student ----------------
-    sk_branch = Branch(args.sketch_width, args.dim)
-    sk_branch.backbone.load_tflite_torchscript(os.path.join(args.teacher_dir, INIT[args.sketch_width]))
+    if v2:
+        sk_branch = V2Branch(args.dim)
+        sk_branch.backbone.load_folded(os.path.join(args.teacher_dir, TEACHER_V2))
+        sk_branch.head.load_state_dict(img_branch.head.state_dict())
+    else:
+        sk_branch = Branch(args.sketch_width, args.dim)
+        sk_branch.backbone.load_tflite_torchscript(os.path.join(args.teacher_dir, INIT[args.sketch_width]))
     init_w = [c.weight.detach().clone() for c in sk_branch.backbone.convs()]
     sk_branch = sk_branch.to(memory_format=torch.channels_last)
-    stem = sk_branch.backbone.features[:args.freeze_stem]
+    stem = layers_of(sk_branch)[:args.freeze_stem]
     for p in stem.parameters():
         p.requires_grad_(False)
 
     def sketch_forward(x):
         with torch.no_grad():
             h = stem(thicker_ink(x, args.ink_dilate))
-        return F.normalize(sk_branch.head(sk_branch.backbone.features[args.freeze_stem:](h).mean(dim=(2, 3))), dim=1)
+        return F.normalize(sk_branch.head(layers_of(sk_branch)[args.freeze_stem:](h).mean(dim=(2, 3))), dim=1)
+
+    def set_train_modes():
+        """Trainable parts in train mode; frozen stems in eval mode (their batch norm must not drift)."""
+        sk_branch.train(); img_branch.train()
+        stem.eval(); trunk.eval()
 
     def image_embed(head_in, u8, flip=None, n_grad=None):
         """Image embedding from cached trunk features (+ the edge stream from the pixels, same flips)."""
-        e = F.normalize(img_branch.head(head_in), dim=1)
+        e = torch.cat([img_head(head_in[i:i + 256]) for i in range(0, len(head_in), 256)])
         if not edge_on:
             return e
         x = u8_to_tensor(u8)
@@ -351,7 +401,8 @@ def main(argv=None):
         return F.normalize(args.edge_mix * e + (1 - args.edge_mix) * torch.cat(parts), dim=1)
     protos = nn.Parameter(F.normalize(torch.randn(len(classes), args.dim), dim=1))
     proj_t = nn.Linear(tea.shape[1], args.dim, bias=False)
-    params = [p for p in sk_branch.parameters() if p.requires_grad] + list(img_branch.head.parameters()) + [protos] + list(proj_t.parameters())
+    params = ([p for p in sk_branch.parameters() if p.requires_grad] + list(img_branch.head.parameters()) + [protos]
+              + list(proj_t.parameters()) + (list(img_tail.parameters()) if v2 else []))
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
     scale_cls = 16.0
 
@@ -376,7 +427,7 @@ def main(argv=None):
             g = image_embed(feats[0, n_ph + n_as:], load_u8(os.path.join(work, 'eval_assets.u8')) if edge_on else None)
             ql = np.array(meta['qd_eval_classes']); gl = np.array([a['cls'] for a in meta['eval_assets']])
             res['qd_unseen_assets_map'] = mean_ap(q.numpy(), g.numpy(), ql, gl)
-        sk_branch.train(); img_branch.head.train()
+        set_train_modes()
         return res
 
     # baselines (teacher raw features), once
@@ -396,6 +447,14 @@ def main(argv=None):
         baselines = {**baselines, 'aligned_teacher': align_report}
     print('baselines', baselines, flush=True)
 
+    if v2:  # the sketch branch's batch norm from sketches: the stream's first batches (QuickDraw, Sketchy, outlines)
+        calib, n = [], 0
+        while n < args.bn_calib:
+            b = next(loader)[0]
+            calib.append(thicker_ink(b, args.ink_dilate).contiguous(memory_format=torch.channels_last)); n += len(b)
+        sk_branch.backbone.unfold_bn(calib)
+        del calib
+    set_train_modes()
     budget = args.minutes * 60
     t0 = time.time()
     step = 0
@@ -426,7 +485,7 @@ def main(argv=None):
         if edge_on and args.edge_train > 0:
             e_img = image_embed(f_img, img_u8[ib], flip, args.edge_train)
         else:  # without --edge-train the edge stream is added only at export
-            e_img = F.normalize(img_branch.head(f_img), dim=1)
+            e_img = img_head(f_img)
         t_img = tea[torch.from_numpy(ib)]
         ts_img = tea_s[torch.from_numpy(ib)]
         lab_img = torch.from_numpy(img_label[ib])
@@ -482,6 +541,9 @@ def main(argv=None):
             pt = F.normalize(proj_t(t_img), dim=1)
             l = info_nce(e_img, pt, args.tau, same_img & ~eye) + info_nce(pt, e_img, args.tau, same_img & ~eye)
             losses['crd'] = args.w_crd * l / 2
+        if args.w_share > 0:  # TCN soft weight sharing (frozen convolutions are equal in both and add nothing)
+            losses['share'] = args.w_share * sum(((a.weight - b.weight) ** 2).sum()
+                                                 for a, b in zip(sk_branch.backbone.convs(), img_branch.backbone.convs()))
         if args.w_l2sp > 0:
             losses['l2sp'] = args.w_l2sp * sum(((c.weight - w0) ** 2).sum() for c, w0 in zip(sk_branch.backbone.convs(), init_w))
         loss = sum(losses.values())

@@ -1,0 +1,86 @@
+"""train.py end to end on a tiny synthetic work folder (what prepare writes, made up): a few steps of
+each architecture, then the export. Guards the training paths CI cannot afford to run for real
+(v1: the shipped MobileNetV1 students; v2: the same-size MobileNetV2 student with restored batch
+norm, cached frozen image blocks, soft weight sharing and icon doodles)."""
+import gzip
+import json
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, os.path.join(ROOT, 'training'))
+TEACHER_DIR = os.path.join(ROOT, '..', 'shared', 'models', 'teacher')
+HAVE = os.path.exists(os.path.join(TEACHER_DIR, 'mobilenet_v2_1.0_224_quant.torchscript.pt'))
+
+
+def u8(path, n, rng):
+    x = (rng.rand(n, 8, 8, 3) * 255).astype(np.uint8).repeat(16, 1).repeat(16, 2)  # blocky 128x128 images
+    x.tofile(path)
+    json.dump({'failed': []}, open(path + '.json', 'w'))
+
+
+def make_work(work, rng):
+    classes = ['cat', 'cup', 'key']
+    photos = [{'cls': c, 'id': f'{c}{i}', 'path': '', 'val': i == 2} for c in classes for i in range(3)]
+    sketches = [{'cls': c, 'path': '', 'photo': k, 'val': p['val']} for k, (c, p) in enumerate(zip([p['cls'] for p in photos], photos))]
+    assets = [{'set': 'twemoji', 'name': f'{c}-{i}', 'licence': 'CC-BY-4.0', 'kind': 'emoji', 'label': c} for c in classes for i in range(3)]
+    eval_assets = [{'set': 'twemoji', 'name': 'x', 'cls': 'bus'}, {'set': 'twemoji', 'name': 'y', 'cls': 'tree'}]
+    meta = {'sketchy_val': [], 'sketchy_train': classes, 'qd_classes': classes, 'photos': photos, 'sketches': sketches,
+            'assets': assets, 'eval_assets': eval_assets, 'qd_eval_classes': ['bus', 'tree', 'bus'], 'train_classes': classes}
+    json.dump(meta, open(os.path.join(work, 'meta.json'), 'w'))
+    line = lambda k: [[[0, 50 + 40 * k, 255], [0, 200, 30 * k]]]  # noqa: E731
+    with gzip.open(os.path.join(work, 'qd_train.json.gz'), 'wt') as f:
+        json.dump([[c, line(k), str(k * 11 + 1)] for k, c in enumerate(classes * 4)], f)
+    with gzip.open(os.path.join(work, 'icon_strokes.json.gz'), 'wt') as f:
+        json.dump([line(k) if k % 2 else [] for k in range(len(assets))], f)
+    for name, n in [('photos', len(photos)), ('sketches', len(sketches)), ('assets', len(assets)), ('outlines', len(assets)),
+                    ('outlines_w', len(assets)), ('eval_assets', len(eval_assets))]:
+        u8(os.path.join(work, name + '.u8'), n, rng)
+    np.save(os.path.join(work, 'qd_eval_tensors.npy'), rng.rand(3, 3, 128, 128).astype(np.float32) * 2 - 1)
+    np.save(os.path.join(work, 'teacher_photos.npy'), rng.rand(len(photos), 1280).astype(np.float32))
+    np.save(os.path.join(work, 'teacher_assets.npy'), rng.rand(len(assets), 1280).astype(np.float32))
+
+
+@unittest.skipUnless(HAVE, f'needs the teacher in {TEACHER_DIR}')
+class TestTrainSmoke(unittest.TestCase):
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix='sks-train-')
+        make_work(self.work, np.random.RandomState(0))
+
+    def tearDown(self):
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def train(self, *extra):
+        from sketchsearch import train
+        out = os.path.join(self.work, 'out')
+        train.main(['--work', self.work, '--out', out, '--teacher-dir', TEACHER_DIR, '--schedule-steps', '2', '--eval-every', '0',
+                    '--n-qd', '4', '--n-sk', '2', '--n-ol', '4', '--n-img', '12', '--dim', '32', '--name', 'smoke', *extra])
+        report = json.load(open(os.path.join(out, 'train_report.json')))
+        self.assertEqual(report['steps'], 2)
+        for f in ('sketch_encoder.onnx', 'image_encoder.onnx', 'student.pt', 'model.json'):
+            self.assertTrue(os.path.getsize(os.path.join(out, f)) > 0, f)
+        return out, report
+
+    def test_v1(self):
+        self.train('--freeze-stem', '7')
+
+    def test_v2_same_size_student(self):
+        import torch
+        out, report = self.train('--arch', 'v2', '--w-share', '1e-3', '--icon-doodles', '0.5', '--freeze-stem', '4',
+                                 '--image-freeze', '11', '--bn-calib', '8')
+        self.assertGreater(report['params']['image'], 2_000_000)  # the teacher's size, not a fifth of it
+        self.assertEqual(torch.load(os.path.join(out, 'student.pt'))['config']['arch'], 'v2')
+        from sketchsearch.export import load_student
+        sk, im = load_student(os.path.join(out, 'student.pt'))
+        with torch.no_grad():
+            z = im(torch.zeros(2, 3, 128, 128))
+        self.assertEqual(tuple(z.shape), (2, 32))
+
+
+if __name__ == '__main__':
+    unittest.main()
