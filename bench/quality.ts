@@ -16,7 +16,9 @@ import * as zlib from 'zlib';
 import { imageToRgb } from '../src/core/decode';
 import { INPUT_SIZE, PREPROCESS_VERSION, quickDrawToStrokes, rgbToTensor, sketchTensor, Stroke } from '../src/core/preprocess';
 import { assemble, extractSketchy, GalleryItem, Manifest, materialize, sketchyValClasses } from './data/assemble';
-import { EMOJI_SETS, normClass } from './data/sources';
+import { EMOJI_SETS, normClass, readLines as readLinesOf } from './data/sources';
+import { isReservedDrawing, RESERVED_SETS, reservedGallery } from './data/reserved';
+import { unseenUnion } from './labels/make-labels';
 import { RecordCache, vectorOf } from './lib/cache';
 import { Scorer } from './lib/gemm';
 import { Kind, Method } from './lib/methods';
@@ -41,6 +43,8 @@ export interface QualityOptions {
   /** Limit photos per class (quick mode; default all 25). */
   sketchyPhotosPerClass?: number;
   similarNames: number;
+  /** Reserved QuickDraw drawings per class for the reserved-assets datasets. */
+  reservedPerClass: number;
   valClassesFile?: string;
   log: (s: string) => void;
 }
@@ -288,6 +292,31 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
   const qIdx = simCls.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
   datasets['similar-emoji'] = await evaluate(methods, qIdx.map((i) => simCls[i]!), pick(simEnc, qIdx), simCls, simEnc, qIdx);
   datasets['similar-emoji'].notes.push(`${keys.length} emoji, each rendered by 3-5 of ${EMOJI_SETS.join(', ')}; every rendering is a query; targets = the other renderings; gallery = the quickdraw gallery + these renderings (self excluded)`);
+
+  // ---------- 4. reserved drawings -> reserved icon packages (new to both builds) ----------
+  // Queries: QuickDraw drawings with int(key_id) % 11 == 0, which no build trains on; gallery: the
+  // reserved icon packages, which no build trains on. "trained" = classes outside the unseen lists
+  // (the full build's classes; the zero-shot build's seen classes), "unseen" = the unseen lists.
+  const res = reservedGallery(o.data, o.shared);
+  const unseenSet = new Set(unseenUnion(o.shared));
+  const qdAll = readQuickDraw(path.join(o.shared, 'data', 'quickdraw', 'quickdraw-simplified.ndjson.gz'),
+    new Map(readLinesOf(path.join(o.shared, 'data', 'splits', 'quickdraw-345-classes.txt')).map((c) => [normClass(c), normClass(c)])));
+  for (const [name, inUnseen] of [['quickdraw-reserved-trained-assets', false], ['quickdraw-reserved-unseen-assets', true]] as const) {
+    let cls = [...res.positives.keys()].filter((c) => unseenSet.has(c) === inUnseen && (qdAll.get(c) ?? []).some((d) => isReservedDrawing(d.key))).sort();
+    if (o.qdClasses) cls = sample(cls, o.qdClasses, rnd).sort();
+    const keep = new Set(cls);
+    const queries = cls.flatMap((c) => sample(qdAll.get(c)!.filter((d) => isReservedDrawing(d.key)), o.reservedPerClass, rnd).map((d) => ({ cls: c, key: d.key, drawing: d.drawing })));
+    let gal = res.items;
+    if (o.quick) gal = [...res.items.filter((g) => g.cls && keep.has(g.cls)), ...sample(res.items.filter((g) => !g.cls || !keep.has(g.cls)), o.distractors, rnd)];
+    const rg = await encode(`${name} gallery`, gal.map((g) => fileEntry(g.id, g.file, 'image')));
+    const rq = await encode(`${name} queries`, queries.map((q) => ({
+      key: `sketch:qd:${q.key}:pp${PREPROCESS_VERSION}`, kind: 'sketch' as Kind, tensor: async () => sketchTensor(quickDrawToStrokes(q.drawing)),
+    })));
+    datasets[name] = await evaluate(methods, queries.map((q) => q.cls), rq, gal.map((g) => (g.cls && keep.has(g.cls) ? g.cls : null)), rg, undefined, { ...FOLDER_HIT, seed: o.seed });
+    datasets[name].notes.push(
+      `${cls.length} classes, ${queries.length} queries (QuickDraw drawings with key_id % 11 == 0, up to ${o.reservedPerClass} per class); gallery ${gal.length} icons of ${RESERVED_SETS.join(', ')} (${gal.filter((g) => g.cls && keep.has(g.cls)).length} labelled by name matching, not hand-reviewed; ${res.ambiguous} ambiguous names left out; skin-tone and gender variants left out)`,
+    );
+  }
 
   rgb.close();
   for (const c of vec.values()) c.close();

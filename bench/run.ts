@@ -161,7 +161,7 @@ async function main(): Promise<void> {
       distractors: a.quick ? 40 : 20000,
       qdPerClass: a.qdPerClass ?? (a.quick ? 4 : 50), qdClasses: a.quick ? 4 : undefined,
       sketchyPerClass: a.quick ? 3 : 25, sketchyClasses: a.quick ? 4 : undefined, sketchyPhotosPerClass: a.quick ? 5 : undefined,
-      similarNames: a.quick ? 4 : 300, valClassesFile: a.valClasses, log,
+      similarNames: a.quick ? 4 : 300, reservedPerClass: a.quick ? 2 : 10, valClassesFile: a.valClasses, log,
     }, methods);
     const byDataset: Record<string, Record<string, Summary>> = {};
     for (const [ds, r] of Object.entries(q.datasets)) byDataset[ds] = r.summary;

@@ -3,8 +3,12 @@
 # Idempotent; everything lands in ignored folders or system paths.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d bench/corpora/node_modules/@iconify-json/twemoji ]; then
+# Re-install when the lock file changed (a clone from before a corpus was added has an older tree).
+STAMP=bench/corpora/node_modules/.corpora-lock.sha256
+WANT="$(sha256sum bench/corpora/package-lock.json | cut -d' ' -f1)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   npm ci --prefix bench/corpora --ignore-scripts --no-audit --no-fund
+  echo "$WANT" > "$STAMP"
 fi
 if [ ! -d /usr/share/openclipart ] || [ ! -d /usr/share/tuxpaint/stamps ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

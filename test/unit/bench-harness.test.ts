@@ -127,3 +127,30 @@ test('perf brute force agrees with the product top-k', async () => {
   const b = topKDot(data, rows, dim, q, 10).map((h) => h.row);
   assert.deepEqual(a, b);
 });
+
+test('reserved drawings: int(key_id) % 11 == 0, exact for 16-digit ids', async () => {
+  const { isReservedDrawing } = await import('../../bench/data/reserved');
+  assert.equal(isReservedDrawing('0'), true);
+  assert.equal(isReservedDrawing(String(6604951289593856n * 11n)), true); // beyond 2^53: needs BigInt
+  assert.equal(isReservedDrawing(String(6604951289593856n * 11n + 1n)), false);
+  assert.equal(isReservedDrawing('6604951289593856'), 6604951289593856n % 11n === 0n);
+});
+
+const SHARED = path.resolve(__dirname, '../../../shared');
+const HAVE_RESERVED = fs.existsSync(path.join(__dirname, '../../bench/corpora/node_modules/@iconify-json/la/icons.json')) && fs.existsSync(path.join(SHARED, 'data', 'splits'));
+test('reserved gallery: every reserved package, labelled by name, shapes and variants left out', { skip: !HAVE_RESERVED && 'needs bash scripts/fetch-corpora.sh and ../shared' }, async () => {
+  const { reservedGallery, RESERVED_SETS } = await import('../../bench/data/reserved');
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'sks-reserved-'));
+  try {
+    const g = reservedGallery(data, SHARED);
+    assert.deepEqual([...new Set(g.items.map((i) => i.set))].sort(), [...RESERVED_SETS].sort());
+    assert.ok(g.items.length > 8000, `${g.items.length} items`);
+    const cls = (id: string) => g.items.find((i) => i.id === id)?.cls;
+    assert.equal(cls('la:cat'), 'cat');
+    assert.equal(cls('bi:house'), 'house');
+    assert.equal(cls('bi:arrow-up-circle'), null); // abstract shapes are not classes here
+    assert.ok(!g.items.some((i) => /skin-tone/.test(i.name)));
+    assert.ok(g.positives.size > 100, `${g.positives.size} classes with positives`);
+    assert.ok(fs.statSync(path.join(data, g.items[0].file)).size > 50); // the SVG is written for the benchmark to decode
+  } finally { fs.rmSync(data, { recursive: true, force: true }); }
+});
