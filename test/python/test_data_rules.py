@@ -34,14 +34,17 @@ class TestRules(unittest.TestCase):
         self.assertFalse({s for s, *_ in TRAIN_SETS} & set(RESERVED_ICON_SETS))
 
 
-@unittest.skipUnless(HAVE, f'needs {DATA} and the corpora (bash scripts/fetch-corpora.sh)')
-class TestSelectionWritten(unittest.TestCase):
+class SelectionRules:
+    """Both rules of every build, on the selection `prepare --select-only --build BUILD` wrote."""
+    BUILD = ''
+
     @classmethod
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix='sks-select-')
-        subprocess.run([sys.executable, '-m', 'sketchsearch.prepare', '--select-only', '--work', cls.work, '--data', DATA],
+        subprocess.run([sys.executable, '-m', 'sketchsearch.prepare', '--select-only', '--build', cls.BUILD, '--work', cls.work, '--data', DATA],
                        cwd=os.path.join(ROOT, 'training'), check=True, stdout=subprocess.DEVNULL)
-        cls.meta = json.load(open(os.path.join(cls.work, 'meta.json')))
+        with open(os.path.join(cls.work, 'meta.json')) as f:
+            cls.meta = json.load(f)
         with gzip.open(os.path.join(cls.work, 'qd_train.json.gz'), 'rt') as f:
             cls.qd = json.load(f)
 
@@ -68,6 +71,14 @@ class TestSelectionWritten(unittest.TestCase):
             self.assertNotIn(os.sep + 'noto-v1' + os.sep, a['path'])
             self.assertFalse(any(os.sep + r + os.sep in a['path'] for r in RESERVED_ICON_SETS), a['path'])
 
+    def test_build_recorded(self):
+        self.assertEqual(self.meta['build'], self.BUILD)
+
+
+@unittest.skipUnless(HAVE, f'needs {DATA} and the corpora (bash scripts/fetch-corpora.sh)')
+class TestZeroShotSelection(SelectionRules, unittest.TestCase):
+    BUILD = 'zero-shot'
+
     def test_zero_shot_rule_on_the_selection(self):
         unseen = load_unseen(os.path.join(DATA, 'splits'))
         filt = UnseenFilter(unseen)
@@ -78,6 +89,27 @@ class TestSelectionWritten(unittest.TestCase):
         for s in self.meta['sketches'] + self.meta['photos']:
             self.assertFalse(filt.is_unseen_class(s['cls']), s['cls'])
         self.assertFalse({normalize(c) for c in self.meta['train_classes']} & set(unseen))
+
+
+@unittest.skipUnless(HAVE, f'needs {DATA} and the corpora (bash scripts/fetch-corpora.sh)')
+class TestFullSelection(SelectionRules, unittest.TestCase):
+    BUILD = 'full'
+
+    def test_trains_on_every_class(self):
+        words = {normalize(r[0]) for r in self.qd}
+        with open(os.path.join(DATA, 'splits', 'quickdraw-345-classes.txt')) as f:
+            qd_all = {normalize(l) for l in f if l.strip()}
+        self.assertEqual(words, qd_all)
+        for c in ['tree', 'cup', 'umbrella', 'door', 'airplane']:  # unseen-list classes people draw
+            self.assertIn(c, self.meta['train_classes'])
+        self.assertTrue(self.meta['train_on_val'])
+        self.assertEqual(len({s['cls'] for s in self.meta['sketches']}), 104)
+
+    def test_validation_queries_are_reserved_drawings(self):
+        # the full build trains on the unseen classes, so its validation doodles must be ones it never sees
+        self.assertGreater(len(self.meta['qd_eval_keys']), 100)
+        self.assertTrue(all(int(k) % 11 == 0 for k in self.meta['qd_eval_keys']))
+        self.assertFalse(set(self.meta['qd_eval_keys']) & {r[2] for r in self.qd})
 
 
 if __name__ == '__main__':

@@ -145,10 +145,14 @@ def write_icon_strokes(work, assets):
     print(f'  icon doodle strokes: {sum(bool(s) for s in strokes)}/{len(strokes)} icons in {time.time() - t:.0f}s', flush=True)
 
 
+BUILD = ['zero-shot']  # set by main (meta_of records it)
+
+
 def meta_of(sk_val, sk_train, qd_classes, photos, sketches, assets, eval_assets, qd_eval, train_classes, qd_reserved):
-    return {'sketchy_val': sk_val, 'sketchy_train': sk_train, 'qd_classes': qd_classes,
+    return {'build': BUILD[0], 'train_on_val': BUILD[0] == 'full',
+            'sketchy_val': sk_val, 'sketchy_train': sk_train, 'qd_classes': qd_classes,
             'photos': photos, 'sketches': sketches, 'assets': assets, 'eval_assets': eval_assets,
-            'qd_eval_classes': [c for c, _ in qd_eval], 'train_classes': train_classes,
+            'qd_eval_classes': [r[0] for r in qd_eval], 'qd_eval_keys': [r[2] for r in qd_eval], 'train_classes': train_classes,
             'reserved': {'icon_sets': list(RESERVED_ICON_SETS), 'quickdraw_rule': 'int(key_id) % 11 == 0',
                          'quickdraw_left_out': qd_reserved}}
 
@@ -173,10 +177,14 @@ def main(argv=None):
     ap.add_argument('--corpora', default=os.path.join(REPO, 'bench', 'corpora', 'node_modules', '@iconify-json'))
     ap.add_argument('--work', default=os.path.join(REPO, 'training', '.work'))
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--build', choices=['zero-shot', 'full'], default='zero-shot',
+                    help='zero-shot: never trains on a class of the unseen lists (every method claim is measured on it); '
+                         'full: trains on every class (what ships). Both leave out the reserved drawings and icon packages')
     ap.add_argument('--select-only', action='store_true',
                     help='write the selection (meta.json, qd_train.json.gz) and stop: no decoding, no teacher '
                          '(what test/python/test_data_rules.py checks)')
     args = ap.parse_args(argv)
+    BUILD[0] = args.build
     bad = [s for s, *_ in TRAIN_SETS if s in RESERVED_ICON_SETS]
     if bad:
         raise SystemExit(f'TRAIN_SETS names icon packages reserved for evaluation: {bad}')
@@ -197,8 +205,13 @@ def main(argv=None):
     sk_val = sketchy_val_classes(sk_seen)
     with open(os.path.join(REPO, 'training', 'splits', 'sketchy-val-classes.txt'), 'w') as f:
         f.write('\n'.join(sk_val) + '\n')
-    heldout = UnseenFilter(sorted(filt.names) + [normalize(c) for c in sk_val])  # unseen + validation classes
-    sk_train = [c for c in sk_seen if c not in sk_val]
+    full = args.build == 'full'
+    # zero-shot: unseen + validation classes are held out of training; full: nothing is (the Sketchy validation
+    # classes are still evaluated, as trained classes)
+    heldout = UnseenFilter([] if full else sorted(filt.names) + [normalize(c) for c in sk_val])
+    if full:
+        sk_seen = sk_all
+    sk_train = sk_seen if full else [c for c in sk_seen if c not in sk_val]
     photos, sketches = [], []  # records
     for c in sk_seen:
         pdir = os.path.join(sk_dir, 'photo', c)
@@ -228,13 +241,15 @@ def main(argv=None):
                     qd_words[w] = (filt.is_unseen_class(w), heldout.is_unseen_class(w))
                 unseen, held = qd_words[w]
                 strokes = [[s[0], s[1]] for s in d['drawing']]
-                if not held and is_reserved_drawing(d['key_id']):
+                reserved = is_reserved_drawing(d['key_id'])
+                if not held and reserved:
                     qd_reserved += 1
                 elif not held and str(d['key_id']) not in qd_keys:
                     qd_keys.add(str(d['key_id']))
                     qd_train.append((w, strokes, str(d['key_id'])))
-                elif unseen and fmt == 's' and normalize(w) in filt.names:
-                    qd_eval_pool.setdefault(normalize(w), []).append(strokes)
+                # validation queries of the unseen classes: in the full build only reserved drawings are untrained
+                if unseen and fmt == 's' and normalize(w) in filt.names and (held or reserved):
+                    qd_eval_pool.setdefault(normalize(w), []).append((strokes, str(d['key_id'])))
     qd_classes = sorted({r[0] for r in qd_train})
     print(f'quickdraw: {len(qd_train)} training drawings in {len(qd_classes)} classes '
           f'({qd_reserved} reserved for evaluation left out)', flush=True)
@@ -292,9 +307,10 @@ def main(argv=None):
     for c in eval_cls:
         pool = qd_eval_pool[c]
         idx = rng.choice(len(pool), min(25, len(pool)), replace=False)
-        qd_eval += [(c, pool[i]) for i in sorted(idx)]
+        qd_eval += [(c, pool[i][0], pool[i][1]) for i in sorted(idx)]
 
-    write_icon_strokes(work, assets)
+    if not args.select_only:
+        write_icon_strokes(work, assets)
     for a in assets:
         a.pop('svg', None)
 
@@ -303,7 +319,7 @@ def main(argv=None):
         print('selection written (--select-only)', flush=True)
         return
 
-    qd_eval_t = np.stack([sketch_tensor(s) for _, s in qd_eval]).astype(np.float32)
+    qd_eval_t = np.stack([sketch_tensor(r[1]) for r in qd_eval]).astype(np.float32)
     np.save(os.path.join(work, 'qd_eval_tensors.npy'), qd_eval_t)
 
     # ---------------- Decode through the extension's decoder ----------------

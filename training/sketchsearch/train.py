@@ -316,8 +316,9 @@ def main(argv=None):
     # image pool for training: train-class photos + non-failed assets
     img_label = np.full(n_ph + n_as, -1, np.int64)
     img_ok = np.zeros(n_ph + n_as, bool)
+    train_on_val = meta.get('train_on_val', False)  # the full build trains on the Sketchy validation classes too
     for i, p in enumerate(photos):
-        if not p['val']:
+        if not p['val'] or train_on_val:
             img_ok[i] = True
             img_label[i] = cidx[normalize(p['cls'])]
     for i, a in enumerate(assets):
@@ -351,7 +352,7 @@ def main(argv=None):
 
     qd_label = {w: cidx[normalize(w)] for w in meta['qd_classes']}
     sketches = meta['sketches']
-    sk_idx = np.array([i for i, s in enumerate(sketches) if not s['val'] and s['photo'] >= 0])
+    sk_idx = np.array([i for i, s in enumerate(sketches) if (not s['val'] or train_on_val) and s['photo'] >= 0])
     sk_label = np.array([cidx.get(normalize(s['cls']), -1) for s in sketches])
     sk_photo = np.array([s['photo'] for s in sketches])
     ol_idx = np.array([i for i in range(n_as) if i not in bad_assets])
