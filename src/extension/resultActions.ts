@@ -1,7 +1,10 @@
 /** What a result's actions do in VS Code (open, reveal, copy, insert a reference at the cursor). */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ResultAction } from '../shared/protocol';
+import type { ActionOutcome, ResultAction } from '../shared/protocol';
+
+/** What an action really did, for the webview to announce (detail: the target document, or the error). */
+export interface ActionResult { outcome: ActionOutcome; detail?: string }
 
 /** A path from the active document's folder to the image, '/'-separated, './'-prefixed. */
 export function relativeFromEditor(editor: vscode.TextEditor | undefined, abs: string): string {
@@ -61,48 +64,51 @@ export function targetEditor(): vscode.TextEditor | undefined {
   return visible.length === 1 ? visible[0] : undefined;
 }
 
-async function insertAtCursor(text: string, editor: vscode.TextEditor | undefined): Promise<void> {
+async function insertAtCursor(text: string, editor: vscode.TextEditor | undefined): Promise<ActionResult> {
   if (!editor) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Sketch Search: open a text editor to insert into, then try again.'));
-    return;
+    return { outcome: 'noEditor' };
   }
-  await editor.edit((b) => { for (const sel of editor.selections) b.replace(sel, text); });
+  const ok = await editor.edit((b) => { for (const sel of editor.selections) b.replace(sel, text); });
+  return ok === false ? { outcome: 'notInserted' } : { outcome: 'inserted', detail: path.basename(editor.document.uri.fsPath || editor.document.uri.path || '') };
 }
 
-export async function runResultAction(action: ResultAction, abs: string): Promise<void> {
+export async function runResultAction(action: ResultAction, abs: string): Promise<ActionResult> {
   const uri = vscode.Uri.file(abs);
   const name = path.basename(abs);
   const editor = targetEditor();
+  const rel = () => relativeFromEditor(editor, abs);
   switch (action) {
+    case 'preview':
+      // Single click, as in the Search view: a preview tab, focus stays in the results.
+      await vscode.commands.executeCommand('vscode.open', uri, { preview: true, preserveFocus: true });
+      return { outcome: 'opened' };
     case 'open':
-      await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
-      return;
+      // Double click / Enter: a pinned editor that takes focus.
+      await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
+      return { outcome: 'opened' };
     case 'openToSide':
       await vscode.commands.executeCommand('vscode.open', uri, { viewColumn: vscode.ViewColumn.Beside, preview: true });
-      return;
+      return { outcome: 'opened' };
     case 'revealInExplorer':
       await vscode.commands.executeCommand('revealInExplorer', uri);
-      return;
+      return { outcome: 'done' };
     case 'copyPath':
       await vscode.env.clipboard.writeText(abs);
-      return;
+      return { outcome: 'copied' };
     case 'copyRelativePath':
       await vscode.env.clipboard.writeText(vscode.workspace.asRelativePath(uri, false));
-      return;
+      return { outcome: 'copied' };
     case 'insertMarkdownLink':
-      await insertAtCursor(markdownImageLink(name, relativeFromEditor(editor, abs)), editor);
-      return;
+      return insertAtCursor(markdownImageLink(name, rel()), editor);
     case 'insertHtmlImg':
-      await insertAtCursor(htmlImg(name, relativeFromEditor(editor, abs)), editor);
-      return;
+      return insertAtCursor(htmlImg(name, rel()), editor);
     case 'insertReference':
-      await insertAtCursor(referenceFor(name, relativeFromEditor(editor, abs), editor?.document.languageId, editor?.document.getText()), editor);
-      return;
+      return insertAtCursor(referenceFor(name, rel(), editor?.document.languageId, editor?.document.getText()), editor);
     case 'insertImportPath':
-      await insertAtCursor(importStatement(name, relativeFromEditor(editor, abs), editor?.document.languageId, editor?.document.getText()), editor);
-      return;
+      return insertAtCursor(importStatement(name, rel(), editor?.document.languageId, editor?.document.getText()), editor);
     case 'findSimilar':
       await vscode.commands.executeCommand('sketchSearch.findSimilar', uri);
-      return;
+      return { outcome: 'done' };
   }
 }
