@@ -19,7 +19,7 @@ import { renderWebviewHtml } from '../webview/html';
 import { readSettings } from './config';
 import { IndexManager, RankedHit } from './indexManager';
 import { RecentQueries, memoryMemento, type RecentEntry } from './recentQueries';
-import { runResultAction } from './resultActions';
+import { runResultAction, trackLastTextEditor } from './resultActions';
 import { filteredTopK, type Scope } from './resultFilter';
 import { PREVIEW_SIZE, ThumbnailCache, THUMB_SIZE } from './thumbnails';
 
@@ -78,6 +78,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     this.thumbs = new ThumbnailCache(path.join(ctx.globalStorageUri.fsPath, 'thumbnails'), (s, d, n) => index.thumbnail(s, d, n));
     this.recent = new RecentQueries(ctx.workspaceState ?? memoryMemento(), ctx.storageUri ? path.join(ctx.storageUri.fsPath, 'recent-images') : undefined);
     this.recent.onDidChange(() => this.scheduleRecentPost());
+    this.disposables.push(trackLastTextEditor());
     this.disposables.push(index.onDidChangeStatus(() => this.postStatus()));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration?.((e) => {
       if (e.affectsConfiguration('sketchSearch')) this.postConfig();
