@@ -24,7 +24,7 @@ import { codeServerInstalled, findVsix, startCodeServer, type CodeServer } from 
 import { padView } from './helpers/pad';
 import { newWorkbenchPage, stepRunner, tearDown, type StepContext } from './helpers/steps';
 import { DRAWINGS } from './drawings';
-import { RESULTS_DIR, launchBrowser, openWorkbench, pickQuickInput, poll, runCommand, screenshot, sleep, text } from './helpers/workbench';
+import { RESULTS_DIR, launchBrowser, openWorkbench, pickQuickInput, poll, runCommand, screenshot, selectColorTheme, sleep, text } from './helpers/workbench';
 import { makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
 
 const PREFIX = 'flow-';
@@ -243,5 +243,15 @@ describe('Sketch Search results flow in VS Code (code-server + Chromium)', { tim
     await poll('the recent list', async () => (await recentItems.count()) >= 3, 10_000, 200);
     await recentItems.filter({ has: pad.locator('.recent-pic.image') }).first().click();
     await poll('the image query again', async () => (await text(pad.locator('[data-testid=query-label]'))) === `Similar to ${target.name}`, 30_000, 300);
+
+    // The popup in a dark theme (screenshot).
+    await selectColorTheme(page, 'Dark Modern');
+    await poll('the webview to follow the dark theme', async () => ((await pad.locator('body').getAttribute('class')) ?? '').includes('vscode-dark'), 15_000, 300);
+    await pad.locator('[data-testid=recent-button]').click();
+    await poll('the recent list', async () => (await recentItems.count()) >= 3, 10_000, 200);
+    await sleep(400);
+    await screenshot(page, `${PREFIX}recent-list-dark`);
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'detached', timeout: 5000 });
   }, 300_000);
 });
