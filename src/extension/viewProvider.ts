@@ -337,13 +337,17 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     }
   }
 
-  /** A stored path is used again only if it is still an existing file (inside a workspace folder, for workspace images). */
+  /**
+   * A stored path is used again only if it is still an image file within the size limit. It may lie
+   * outside the workspace ("Search with Image File…" can pick any file); the store is the
+   * host's own (user storage, not the workspace), and its entries were validated when read.
+   */
   private async usableRecentImage(file: string, e: RecentEntry): Promise<boolean> {
+    if (e.kind === 'image' && !IMAGE_EXT_RE.test(file)) return false;
     try {
       const st = await fs.promises.stat(file);
-      if (!st.isFile() || st.size > readSettings().maxFileBytes) return false;
+      return st.isFile() && st.size <= readSettings().maxFileBytes;
     } catch { return false; }
-    return e.kind === 'pasted' || !!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
   }
 
   private scheduleRecentPost(): void {

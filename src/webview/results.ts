@@ -84,7 +84,7 @@ export class ResultsView {
     this.list.dataset.testid = 'results';
     this.list.setAttribute('role', 'listbox');
     this.list.setAttribute('aria-label', t('Matching images'));
-    this.list.setAttribute('aria-description', t('Enter opens, Alt+Enter opens to the side, {0}+Enter inserts a reference at the cursor, Shift+F10 shows more actions, Escape clears.', this.isMac ? 'Cmd' : 'Ctrl'));
+    this.list.setAttribute('aria-description', t('Space or a click previews, Enter or a double click opens, Alt+Enter opens to the side, {0}+Enter inserts a reference at the cursor, Shift+F10 shows more actions, Escape clears.', this.isMac ? 'Cmd' : 'Ctrl'));
     this.list.dataset.grid = 'medium';
     this.list.dataset.scores = 'always';
     this.list.addEventListener('keydown', this.onKey);
