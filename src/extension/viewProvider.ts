@@ -13,12 +13,13 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   ConfigMessage, fileTypeOf, FromWebviewMessage, ImageQueryBytesMessage, IndexStatusMessage, LIMITS, padStrokesToPoints, SearchFilter,
-  SearchResult, ToWebviewMessage, validateFromWebview,
+  RecentQueryView, SearchResult, ToWebviewMessage, validateFromWebview,
 } from '../shared/protocol';
 import { renderWebviewHtml } from '../webview/html';
 import { readSettings } from './config';
 import { IndexManager, RankedHit } from './indexManager';
-import { runResultAction } from './resultActions';
+import { RecentQueries, memoryMemento, type RecentEntry } from './recentQueries';
+import { runResultAction, trackLastTextEditor } from './resultActions';
 import { filteredTopK, type Scope } from './resultFilter';
 import { PREVIEW_SIZE, ThumbnailCache, THUMB_SIZE } from './thumbnails';
 
@@ -59,6 +60,15 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   private currentScope: { scopeId: string; label: string } | undefined;
   /** The last host-pushed results, re-sent on `ready`: a webview that was just created may miss them. */
   private lastPushed: ToWebviewMessage | undefined;
+  /** The last 20 queries of this workspace. */
+  readonly recent: RecentQueries;
+  /**
+   * The recent entry of the drawing on the pad: `own` when it was drawn since the pad was last
+   * empty (its later states replace it), not when it was brought back from the list (then a
+   * changed drawing becomes a new entry and the old one stays).
+   */
+  private sketchSession: { id: string; own: boolean } | undefined;
+  private recentTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
@@ -66,6 +76,9 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     private readonly log: (line: string) => void,
   ) {
     this.thumbs = new ThumbnailCache(path.join(ctx.globalStorageUri.fsPath, 'thumbnails'), (s, d, n) => index.thumbnail(s, d, n));
+    this.recent = new RecentQueries(ctx.workspaceState ?? memoryMemento(), ctx.storageUri ? path.join(ctx.storageUri.fsPath, 'recent-images') : undefined);
+    this.recent.onDidChange(() => this.scheduleRecentPost());
+    this.disposables.push(trackLastTextEditor());
     this.disposables.push(index.onDidChangeStatus(() => this.postStatus()));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration?.((e) => {
       if (e.affectsConfiguration('sketchSearch')) this.postConfig();
@@ -118,11 +131,13 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
         this.postStatus();
         if (this.currentScope) this.post({ type: 'scope', ...this.currentScope });
         if (this.lastPushed && this.lastImageQuery) this.post(this.lastPushed);
+        void this.postRecent();
         return;
       case 'drawing':
         this.index.setDrawing(m.active);
         return;
       case 'clear':
+        this.sketchSession = undefined;
         this.results.clear();
         this.lastImageQuery = undefined;
         this.lastPushed = undefined;
@@ -149,10 +164,29 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
       }
       case 'resultAction': {
         const abs = this.results.get(m.resultId);
-        if (!abs) return; // stale or forged id: nothing to do
-        await runResultAction(m.action, abs);
+        // A stale or forged id: nothing to do, but say so (the webview announces the outcome).
+        if (!abs) { this.post({ type: 'resultActionResponse', requestId: m.requestId, outcome: 'gone' }); return; }
+        try {
+          const r = await runResultAction(m.action, abs);
+          this.post(r.detail === undefined ? { type: 'resultActionResponse', requestId: m.requestId, outcome: r.outcome } : { type: 'resultActionResponse', requestId: m.requestId, outcome: r.outcome, detail: r.detail });
+        } catch (e) {
+          this.post({ type: 'resultActionResponse', requestId: m.requestId, outcome: 'failed', detail: (e as Error).message });
+          throw e;
+        }
         return;
       }
+      case 'rememberSketch': {
+        const replace = this.sketchSession?.own ? this.sketchSession.id : undefined;
+        const id = await this.recent.addSketch(m.strokes, replace);
+        if (id && id !== this.sketchSession?.id) this.sketchSession = { id, own: true };
+        return;
+      }
+      case 'useRecent':
+        await this.useRecent(m.recentId);
+        return;
+      case 'forgetRecent':
+        await this.recent.forget(m.all ? 'all' : m.recentId ?? '');
+        return;
       case 'needThumbnails':
         for (const id of m.resultIds) {
           const key = `${m.preview ? 'p' : 't'}${id}`;
@@ -231,7 +265,9 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     try {
       const file = path.join(dir, `pasted.${kind.ext}`);
       await fs.promises.writeFile(file, bytes, { mode: 0o600 });
-      await this.runImageQuery(file, vscode.l10n.t('Similar to the pasted image'), { transient: true });
+      const label = vscode.l10n.t('Similar to the pasted image');
+      await this.runImageQuery(file, label, { transient: true });
+      await this.recent.addPasted(bytes, kind.ext as 'png' | 'jpg' | 'gif' | 'webp', label);
     } finally {
       await fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
@@ -240,11 +276,13 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   /** Use an image file as the query ("Find Similar", "Search with Image File…", drop, paste). */
   async runImageQuery(file: string, label: string, opts: { transient?: boolean } = {}): Promise<void> {
     this.post({ type: 'queryStarted', label });
+    this.sketchSession = undefined;
     const t0 = performance.now();
     try {
       const indexed = opts.transient ? undefined : this.index.vectorOf(file);
       const vector = indexed ?? (await this.index.embedQueryFile(file)).vector;
       await this.rerunImageQuery({ vector, label, excludeAbs: opts.transient ? undefined : file }, t0);
+      if (!opts.transient) await this.recent.addImage(file, label);
     } catch (e) {
       this.post({ type: 'results', query: { kind: 'image', label }, results: [], elapsedMs: performance.now() - t0, error: (e as Error).message });
       throw e;
@@ -268,6 +306,68 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   private searchFiltered(q: Float32Array, k: number, filter: SearchFilter, excludeAbs?: string): Promise<RankedHit[]> {
     const scope = filter.scopeId ? this.scopes.get(filter.scopeId) : undefined;
     return filteredTopK((n) => this.index.search(q, n), k, { types: filter.types, scope, minScore: readSettings().minScore, excludeAbs });
+  }
+
+  // ---------------------------------------------------------------- recent queries
+
+  /** Bring back a recent query: a drawing goes back on the pad (the webview then searches), an image is searched again. */
+  private async useRecent(id: string): Promise<void> {
+    const e = this.recent.get(id);
+    if (!e) { void this.postRecent(); return; }
+    if (e.kind === 'sketch') {
+      this.sketchSession = { id: e.id, own: false };
+      this.lastImageQuery = undefined;
+      this.lastPushed = undefined;
+      await this.recent.touch(e.id);
+      this.post({ type: 'restoreSketch', strokes: e.strokes });
+      return;
+    }
+    const file = e.kind === 'image' ? e.path : this.recent.pastedFile(e);
+    if (!file || !(await this.usableRecentImage(file, e))) {
+      const name = e.kind === 'image' ? path.basename(e.path) : vscode.l10n.t('the pasted image');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Sketch Search: {0} is no longer available; removed it from the recent queries.', name));
+      await this.recent.forget(e.id);
+      return;
+    }
+    if (e.kind === 'pasted') {
+      await this.runImageQuery(file, e.label, { transient: true });
+      await this.recent.touch(e.id);
+    } else {
+      await this.runImageQuery(file, vscode.l10n.t('Similar to {0}', path.basename(file)));
+    }
+  }
+
+  /**
+   * A stored path is used again only if it is still an image file within the size limit. It may lie
+   * outside the workspace ("Search with Image File…" can pick any file); the store is the
+   * host's own (user storage, not the workspace), and its entries were validated when read.
+   */
+  private async usableRecentImage(file: string, e: RecentEntry): Promise<boolean> {
+    if (e.kind === 'image' && !IMAGE_EXT_RE.test(file)) return false;
+    try {
+      const st = await fs.promises.stat(file);
+      return st.isFile() && st.size <= readSettings().maxFileBytes;
+    } catch { return false; }
+  }
+
+  private scheduleRecentPost(): void {
+    clearTimeout(this.recentTimer);
+    this.recentTimer = setTimeout(() => { void this.postRecent(); }, 100);
+  }
+
+  /** The list with thumbnails of the image entries (made on demand, cached like the results'). */
+  private async postRecent(): Promise<void> {
+    const view = this.view;
+    if (!view) return;
+    const entries = this.recent.views();
+    await Promise.all(entries.map(async (v: RecentQueryView) => {
+      if (v.kind !== 'image') return;
+      const e = this.recent.get(v.recentId);
+      const file = e?.kind === 'image' ? e.path : e?.kind === 'pasted' ? this.recent.pastedFile(e) : undefined;
+      const thumb = file ? await this.thumbs.get(file, THUMB_SIZE).catch(() => undefined) : undefined;
+      if (thumb) v.thumbnailUri = view.webview.asWebviewUri(vscode.Uri.file(thumb)).toString();
+    }));
+    this.post({ type: 'recentQueries', entries });
   }
 
   // ---------------------------------------------------------------- folder scope
@@ -375,7 +475,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     void this.view?.webview.postMessage(m).then(undefined, () => undefined);
   }
 
-  dispose(): void { for (const d of this.disposables) d.dispose(); }
+  dispose(): void { clearTimeout(this.recentTimer); for (const d of this.disposables) d.dispose(); }
 }
 
 /** Subfolders of `root` as '/'-paths, breadth first, skipping dot folders and node_modules. */

@@ -55,14 +55,17 @@ export type ResultAction =
   | 'insertImportPath'
   /** The reference that suits the active editor's language (Markdown link, <img>, url(), import…). */
   | 'insertReference'
-  | 'findSimilar';
+  | 'findSimilar'
+  /** Single click: open in a preview editor and keep focus in the results (as the Search view does). */
+  | 'preview';
 
 export interface ReadyMessage { type: 'ready' }
 /** Strokes changed: search (debounced by the webview). Answered by SearchResponse. */
 export interface SearchRequest { type: 'search'; requestId: number; strokes: PadStroke[]; top?: number; filter?: SearchFilter }
 /** The pad was cleared: drop results. */
 export interface ClearMessage { type: 'clear' }
-export interface ResultActionMessage { type: 'resultAction'; action: ResultAction; resultId: string }
+/** Answered by ResultActionResponse (same requestId) with what really happened. */
+export interface ResultActionMessage { type: 'resultAction'; requestId: number; action: ResultAction; resultId: string }
 /** The user is drawing: the host may pause background indexing. */
 export interface DrawingMessage { type: 'drawing'; active: boolean }
 export interface CommandMessage { type: 'command'; command: 'rebuildIndex' | 'showIndexStatus' | 'searchWithImageFile' | 'trustWorkspace' | 'showOutput' | 'openSettings' }
@@ -76,6 +79,15 @@ export interface ImageQueryBytesMessage { type: 'imageQueryBytes'; mime: ImageMi
 export interface PickScopeMessage { type: 'pickScope'; clear?: boolean }
 /** The filter chips changed: the host re-runs a host-pushed image query with it (sketch searches carry it themselves). */
 export interface FilterMessage { type: 'filter'; filter: SearchFilter }
+/**
+ * The sketch that produced the results now shown, in pad-side units (u = x / side), for the host's
+ * list of recent queries. Sent after each answered sketch search.
+ */
+export interface RememberSketchMessage { type: 'rememberSketch'; strokes: PadStroke[] }
+/** Bring back a recent query (a drawing goes back on the pad, an image is searched again). */
+export interface UseRecentMessage { type: 'useRecent'; recentId: string }
+/** Remove one recent query, or all of them. */
+export interface ForgetRecentMessage { type: 'forgetRecent'; recentId?: string; all?: boolean }
 
 export type FromWebviewMessage =
   | ReadyMessage
@@ -88,7 +100,10 @@ export type FromWebviewMessage =
   | ImageQueryMessage
   | ImageQueryBytesMessage
   | PickScopeMessage
-  | FilterMessage;
+  | FilterMessage
+  | RememberSketchMessage
+  | UseRecentMessage
+  | ForgetRecentMessage;
 
 // ---------------------------------------------------------------- host -> webview
 
@@ -167,7 +182,28 @@ export interface QueryStartedMessage { type: 'queryStarted'; label: string }
 /** Ask the webview to clear the pad (command "Clear Sketch"). */
 export interface ClearPadMessage { type: 'clearPad' }
 
+/**
+ * What a result action really did. `inserted`: detail is the document it went into; `noEditor`:
+ * nothing was inserted because no text editor is open; `notInserted`: the editor refused the edit
+ * (e.g. read-only); `gone`: the result id is no longer valid; `failed`: detail is the error.
+ */
+export type ActionOutcome = 'done' | 'opened' | 'copied' | 'inserted' | 'noEditor' | 'notInserted' | 'gone' | 'failed';
+export interface ResultActionResponse { type: 'resultActionResponse'; requestId: number; outcome: ActionOutcome; detail?: string }
+
+/** A recent query as the webview shows it (the host keeps the full data). */
+export type RecentQueryView =
+  /** preview: a simplified copy of the strokes in pad-side units, for a small picture. */
+  | { recentId: string; kind: 'sketch'; at: number; strokeCount: number; preview: PadStroke[] }
+  | { recentId: string; kind: 'image'; at: number; label: string; thumbnailUri?: string };
+/** The recent queries, newest first (sent on ready and whenever they change). */
+export interface RecentQueriesMessage { type: 'recentQueries'; entries: RecentQueryView[] }
+/** Put these strokes (pad-side units) on the pad, as one undoable step, and search with them. */
+export interface RestoreSketchMessage { type: 'restoreSketch'; strokes: PadStroke[] }
+
 export type ToWebviewMessage =
+  | ResultActionResponse
+  | RecentQueriesMessage
+  | RestoreSketchMessage
   | SearchResponse
   | ResultsMessage
   | IndexStatusMessage
@@ -183,7 +219,7 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; error: string }
 
 const RESULT_ACTIONS: ReadonlySet<string> = new Set<ResultAction>([
   'open', 'openToSide', 'revealInExplorer', 'copyPath', 'copyRelativePath',
-  'insertMarkdownLink', 'insertHtmlImg', 'insertImportPath', 'insertReference', 'findSimilar',
+  'insertMarkdownLink', 'insertHtmlImg', 'insertImportPath', 'insertReference', 'findSimilar', 'preview',
 ]);
 const COMMANDS: ReadonlySet<string> = new Set(['rebuildIndex', 'showIndexStatus', 'searchWithImageFile', 'trustWorkspace', 'showOutput', 'openSettings']);
 const FILE_TYPE_SET: ReadonlySet<string> = new Set(FILE_TYPES);
@@ -274,11 +310,12 @@ export function validateFromWebview(msg: unknown): Validated<FromWebviewMessage>
       return { ok: true, value };
     }
     case 'resultAction':
+      if (!isRequestId(msg.requestId)) return { ok: false, error: 'resultAction.requestId must be a non-negative integer' };
       if (typeof msg.action !== 'string' || !RESULT_ACTIONS.has(msg.action)) return { ok: false, error: 'unknown result action' };
       if (typeof msg.resultId !== 'string' || msg.resultId.length === 0 || msg.resultId.length > LIMITS.maxIdLength) {
         return { ok: false, error: 'resultId must be a short string' };
       }
-      return { ok: true, value: { type: 'resultAction', action: msg.action as ResultAction, resultId: msg.resultId } };
+      return { ok: true, value: { type: 'resultAction', requestId: msg.requestId, action: msg.action as ResultAction, resultId: msg.resultId } };
     case 'command':
       if (typeof msg.command !== 'string' || !COMMANDS.has(msg.command)) return { ok: false, error: 'unknown command' };
       return { ok: true, value: { type: 'command', command: msg.command as CommandMessage['command'] } };
@@ -322,6 +359,21 @@ export function validateFromWebview(msg: unknown): Validated<FromWebviewMessage>
       if (!filter.ok) return filter;
       return { ok: true, value: { type: 'filter', filter: filter.value ?? {} } };
     }
+    case 'rememberSketch': {
+      const strokes = validateStrokes(msg.strokes);
+      if (!strokes.ok) return strokes;
+      if (strokes.value.length === 0 || strokes.value.some((st) => st.length === 0 || st.some((p) => Math.abs(p[0]) > 10 || Math.abs(p[1]) > 10))) {
+        return { ok: false, error: 'rememberSketch.strokes must be non-empty strokes in pad-side units' };
+      }
+      return { ok: true, value: { type: 'rememberSketch', strokes: strokes.value } };
+    }
+    case 'useRecent':
+      if (!isShortId(msg.recentId)) return { ok: false, error: 'useRecent.recentId must be a short string' };
+      return { ok: true, value: { type: 'useRecent', recentId: msg.recentId } };
+    case 'forgetRecent':
+      if (msg.all === true) return { ok: true, value: { type: 'forgetRecent', all: true } };
+      if (!isShortId(msg.recentId)) return { ok: false, error: 'forgetRecent needs a recentId or all: true' };
+      return { ok: true, value: { type: 'forgetRecent', recentId: msg.recentId } };
     default:
       return { ok: false, error: `unknown message type` };
   }

@@ -150,6 +150,7 @@ export function resultKeyAction(e: KeyLike, isMac: boolean): ResultAction | 'cle
     if (!primary && !e.altKey) return 'open';
     return null;
   }
-  if (e.key === ' ' && !e.ctrlKey && !e.metaKey && !e.altKey && !e.shiftKey) return 'open';
+  // Space previews and keeps focus in the results, as in VS Code's Explorer.
+  if (e.key === ' ' && !e.ctrlKey && !e.metaKey && !e.altKey && !e.shiftKey) return 'preview';
   return null;
 }

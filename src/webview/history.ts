@@ -9,7 +9,9 @@ export type Op =
   | { kind: 'add'; stroke: Stroke }
   /** Removed strokes with the indices they had, ascending. */
   | { kind: 'erase'; removed: { index: number; stroke: Stroke }[] }
-  | { kind: 'clear'; strokes: Stroke[] };
+  | { kind: 'clear'; strokes: Stroke[] }
+  /** Every stroke replaced (a recent drawing brought back). */
+  | { kind: 'replace'; before: Stroke[]; after: Stroke[] };
 
 export const MAX_UNDO = 100;
 
@@ -49,6 +51,14 @@ export class StrokeHistory {
     return true;
   }
 
+  /** Put these strokes on the pad in place of the current ones (one undo step). */
+  replace(strokes: readonly Stroke[]): boolean {
+    const after = strokes.filter((s) => s.points.length > 0).slice(0, LIMITS.maxStrokes);
+    if (after.length === 0) return false;
+    this.push({ kind: 'replace', before: this._strokes.slice(), after });
+    return true;
+  }
+
   undo(): boolean {
     const op = this.undoStack.pop();
     if (!op) return false;
@@ -83,6 +93,9 @@ export class StrokeHistory {
       case 'clear':
         this._strokes = [];
         break;
+      case 'replace':
+        this._strokes = op.after.slice();
+        break;
     }
   }
 
@@ -96,6 +109,9 @@ export class StrokeHistory {
         break;
       case 'clear':
         this._strokes = op.strokes.slice();
+        break;
+      case 'replace':
+        this._strokes = op.before.slice();
         break;
     }
   }
@@ -153,6 +169,7 @@ function opFits(op: Op, strokes: Stroke[], dir: 'revert'): boolean {
   switch (op.kind) {
     case 'add': return strokes.length > 0;
     case 'clear': return strokes.length === 0;
+    case 'replace': return strokes.length === op.after.length;
     case 'erase': {
       let n = strokes.length;
       for (const r of op.removed) {
@@ -179,6 +196,11 @@ function parseOps(x: unknown): Op[] | null {
       const ss = op.strokes.map(parseStroke);
       if (ss.some((s) => !s)) return null;
       out.push({ kind: 'clear', strokes: ss as Stroke[] });
+    } else if (op.kind === 'replace') {
+      if (!Array.isArray(op.before) || !Array.isArray(op.after)) return null;
+      const before = op.before.map(parseStroke), after = op.after.map(parseStroke);
+      if (before.some((s) => !s) || after.some((s) => !s)) return null;
+      out.push({ kind: 'replace', before: before as Stroke[], after: after as Stroke[] });
     } else if (op.kind === 'erase') {
       if (!Array.isArray(op.removed)) return null;
       const removed: { index: number; stroke: Stroke }[] = [];

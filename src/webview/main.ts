@@ -15,6 +15,8 @@ import { closeMenu } from './menu';
 import { isUndoKey, Pad, type ChangeReason } from './pad';
 import { Debouncer, SearchTracker } from './requests';
 import { ResultsView } from './results';
+import { actionAnnouncement } from './actionOutcome';
+import { RecentQueriesView } from './recent';
 import { PEN_WIDTHS, loadState, saveState, type PenWidth } from './state';
 import { StatusLine } from './status';
 import { toPadStrokes } from './strokes';
@@ -108,6 +110,15 @@ const imageBtn = toolButton({ icon: 'file-media', label: t('Search with image fi
 const spacer = document.createElement('span');
 spacer.className = 'spacer';
 toolbar.append(penSelect, eraserBtn, undoBtn, redoBtn, clearBtn, spacer, imageBtn);
+
+// Recent queries: its own button and popup (src/webview/recent.ts), beside "Search with image file…".
+const recentBtn = toolButton({ icon: 'history', label: t('Recent queries…'), testid: 'recent-button' });
+imageBtn.before(recentBtn);
+const recent = new RecentQueriesView(recentBtn, {
+  onUse: (recentId) => post({ type: 'useRecent', recentId }),
+  onForget: (recentId) => post(recentId === 'all' ? { type: 'forgetRecent', all: true } : { type: 'forgetRecent', recentId }),
+  announce,
+});
 
 const status = new StatusLine((command) => post({ type: 'command', command }), announce);
 const results = new ResultsView({
@@ -298,8 +309,29 @@ function sendSearch(): void {
   refreshChrome();
 }
 
+/** Result actions waiting for the host's answer, by requestId (what to announce when it comes). */
+const pendingActions = new Map<number, { action: ResultAction; name: string }>();
+let actionSeq = 0;
+
 function onResultAction(action: ResultAction, resultId: string): void {
-  post({ type: 'resultAction', action, resultId });
+  const requestId = ++actionSeq;
+  pendingActions.set(requestId, { action, name: results.nameOf(resultId) ?? '' });
+  if (pendingActions.size > 100) pendingActions.delete(pendingActions.keys().next().value as number);
+  post({ type: 'resultAction', requestId, action, resultId });
+}
+
+/** The drawing that produced the shown results, for the host's recent queries (pad-side units). */
+function rememberSketch(): void {
+  if (pad.history.isEmpty || debounce.scheduled || pad.isDrawing) return;
+  post({ type: 'rememberSketch', strokes: pad.history.strokes.map((s) => s.points.map((p) => [p[0], p[1]] as [number, number])) });
+}
+
+/** Host strokes (pad-side units) -> points the pad accepts; anything malformed is dropped. */
+function unitStrokes(x: unknown): [number, number][][] {
+  if (!Array.isArray(x)) return [];
+  return x.filter((s): s is unknown[] => Array.isArray(s) && s.length > 0).slice(0, LIMITS.maxStrokes)
+    .map((s) => s.slice(0, LIMITS.maxPointsPerStroke).filter((p): p is [number, number] => Array.isArray(p) && Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0]) <= 10 && Math.abs(p[1]) <= 10).map((p) => [p[0], p[1]] as [number, number]))
+    .filter((s) => s.length > 0);
 }
 
 // ---------------------------------------------------------------- toolbar events
@@ -337,7 +369,28 @@ window.addEventListener('message', (ev: MessageEvent) => {
       results.show(Array.isArray(msg.results) ? msg.results : []);
       status.setLatency(msg.error ? null : msg.elapsedMs);
       if (msg.error) announce(t('Search failed: {0}', msg.error));
+      else rememberSketch();
       break;
+    case 'resultActionResponse': {
+      const req = pendingActions.get(msg.requestId);
+      if (!req) break;
+      pendingActions.delete(msg.requestId);
+      const text = actionAnnouncement(req.action, req.name, msg.outcome, msg.detail);
+      if (text) announce(text);
+      break;
+    }
+    case 'recentQueries':
+      recent.setEntries(msg.entries);
+      break;
+    case 'restoreSketch': {
+      const strokes = unitStrokes(msg.strokes);
+      if (strokes.length === 0) break;
+      closeMenu(false);
+      pad.replaceStrokes(strokes); // undoable; -> onStrokesChanged
+      sendSearch();
+      canvas.focus({ preventScroll: true });
+      break;
+    }
     case 'queryStarted':
       debounce.cancel();
       tracker.invalidate();

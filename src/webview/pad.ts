@@ -9,7 +9,7 @@ import {
   canStartStroke, normalizePoint, strokesHitBySweep, totalPoints, tryAddPoint, type NormPoint, type Stroke,
 } from './strokes';
 
-export type ChangeReason = 'stroke' | 'erase' | 'undo' | 'redo' | 'clear';
+export type ChangeReason = 'stroke' | 'erase' | 'undo' | 'redo' | 'clear' | 'replace';
 
 export interface PadCallbacks {
   /** The strokes changed (after a finished stroke/erase gesture, undo, redo or clear). */
@@ -109,6 +109,13 @@ export class Pad {
   clear(): void {
     this.cancelGesture();
     if (this.history.clear()) { this.renderCache(); this.cb.onChange('clear'); }
+  }
+
+  /** Put a drawing in pad-side units on the pad (undoable), drawn with the current pen. */
+  replaceStrokes(strokes: readonly NormPoint[][]): void {
+    this.cancelGesture();
+    const width = PEN_WIDTHS[this.pen] / (this.side > 0 ? this.side : 256);
+    if (this.history.replace(strokes.map((points) => ({ points: points.slice(), width })))) { this.renderCache(); this.cb.onChange('replace'); }
   }
 
   // ------------------------------------------------------------ pointer input

@@ -1,6 +1,7 @@
 /**
  * The results grid: thumbnails (requested from the host only when scrolled into view), name,
- * folder, score (always or on hover/focus); Enter opens, Alt+Enter opens to the side, Ctrl/Cmd+Enter
+ * folder, score (always or on hover/focus); a click previews (focus stays here), a double click or
+ * Enter opens, Alt+Enter opens to the side, Ctrl/Cmd+Enter
  * inserts a Markdown image link at the cursor, Escape clears; a larger preview on hover/focus;
  * drag a result into an editor (text/uri-list); context menu (right-click, the "…" button,
  * Shift+F10 / ContextMenu key); arrow-key navigation (roving tabindex).
@@ -83,7 +84,7 @@ export class ResultsView {
     this.list.dataset.testid = 'results';
     this.list.setAttribute('role', 'listbox');
     this.list.setAttribute('aria-label', t('Matching images'));
-    this.list.setAttribute('aria-description', t('Enter opens, Alt+Enter opens to the side, {0}+Enter inserts a reference at the cursor, Shift+F10 shows more actions, Escape clears.', this.isMac ? 'Cmd' : 'Ctrl'));
+    this.list.setAttribute('aria-description', t('Space or a click previews, Enter or a double click opens, Alt+Enter opens to the side, {0}+Enter inserts a reference at the cursor, Shift+F10 shows more actions, Escape clears.', this.isMac ? 'Cmd' : 'Ctrl'));
     this.list.dataset.grid = 'medium';
     this.list.dataset.scores = 'always';
     this.list.addEventListener('keydown', this.onKey);
@@ -144,6 +145,9 @@ export class ResultsView {
   }
 
   get size(): number { return this.items.length; }
+
+  /** File name of a shown result (for announcements). */
+  nameOf(resultId: string): string | undefined { return this.byId.get(resultId)?.result.name; }
 
   /** Replace the grid. `label` is shown above it (e.g. "Similar to cat.png"). */
   show(results: SearchResult[], label?: string): void {
@@ -396,7 +400,12 @@ export class ResultsView {
       this.openMenuFor(it, { x: b.left, y: b.bottom });
       return;
     }
-    this.onAction(e.altKey || (this.isMac ? e.metaKey : e.ctrlKey) ? 'openToSide' : 'open', it.result.resultId);
+    if (e.altKey || (this.isMac ? e.metaKey : e.ctrlKey)) { this.onAction('openToSide', it.result.resultId); return; }
+    // As in VS Code's Search view: a single click previews and keeps focus here (arrow keys and
+    // Ctrl/Cmd+Enter keep working); the second click of a double click opens it pinned, with focus.
+    const i = this.items.indexOf(it);
+    if (i !== this.focusIndex || document.activeElement !== it.el) this.setFocus(i, true);
+    this.onAction(e.detail >= 2 ? 'open' : 'preview', it.result.resultId);
   };
 
   private onContextMenu = (e: MouseEvent): void => {
@@ -429,8 +438,8 @@ export class ResultsView {
     if (action) {
       e.preventDefault();
       e.stopPropagation();
+      // What happened is announced when the host answers (nothing may have been inserted).
       this.onAction(action, it.result.resultId);
-      if (action === 'insertReference') this.announce(t('Inserted a reference to {0}', it.result.name));
       return;
     }
     const j = moveInGrid(i, e.key, this.items.length, this.columns());

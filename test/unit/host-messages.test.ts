@@ -61,15 +61,23 @@ test('fuzzed and forged messages open nothing; valid ids act on the right file',
   // The only place a path reaches the webview is the file URI for dragging a result into an editor.
   assert.ok(!JSON.stringify(resp.results.map((r) => ({ ...r, uri: undefined }))).includes('/ws/'), 'absolute paths reach the webview only as the drag URI');
   assert.deepEqual(resp.results.map((r) => (r as { uri?: string }).uri), ['file:///ws/icons/cat.png', 'file:///ws/dog.svg']);
-  await provider.onMessage({ type: 'resultAction', action: 'copyPath', resultId: resp.results[1].resultId });
+  await provider.onMessage({ type: 'resultAction', requestId: 1, action: 'copyPath', resultId: resp.results[1].resultId });
   assert.deepEqual(recorded.clipboard, ['/ws/dog.svg']);
-  await provider.onMessage({ type: 'resultAction', action: 'open', resultId: '/etc/passwd' });
-  await provider.onMessage({ type: 'resultAction', action: 'open', resultId: resp.results[0].resultId });
+  await provider.onMessage({ type: 'resultAction', requestId: 2, action: 'open', resultId: '/etc/passwd' });
+  await provider.onMessage({ type: 'resultAction', requestId: 3, action: 'open', resultId: resp.results[0].resultId });
   const opens = recorded.commands.filter((c) => c.id === 'vscode.open');
   assert.equal(opens.length, 1);
   assert.equal((opens[0].args[0] as { fsPath: string }).fsPath, '/ws/icons/cat.png');
   // After a new search, old ids are dead.
   await provider.onMessage({ type: 'search', requestId: 8, strokes: [[[0, 0], [2, 1]]] });
-  await provider.onMessage({ type: 'resultAction', action: 'open', resultId: resp.results[0].resultId });
+  await provider.onMessage({ type: 'resultAction', requestId: 4, action: 'open', resultId: resp.results[0].resultId });
   assert.equal(recorded.commands.filter((c) => c.id === 'vscode.open').length, 1);
+  // Every action is answered with what really happened, by requestId.
+  const answers = posted.filter((m) => (m as { type: string }).type === 'resultActionResponse');
+  assert.deepEqual(answers, [
+    { type: 'resultActionResponse', requestId: 1, outcome: 'copied' },
+    { type: 'resultActionResponse', requestId: 2, outcome: 'gone' },
+    { type: 'resultActionResponse', requestId: 3, outcome: 'opened' },
+    { type: 'resultActionResponse', requestId: 4, outcome: 'gone' },
+  ]);
 });

@@ -5,7 +5,7 @@ import { LIMITS, validateFromWebview } from '../../src/shared/protocol';
 test('valid messages pass and unknown fields are dropped', () => {
   const r = validateFromWebview({ type: 'search', requestId: 3, strokes: [[[1, 2], [3, 4, 0.5]]], evil: '../../etc/passwd' });
   assert.deepEqual(r, { ok: true, value: { type: 'search', requestId: 3, strokes: [[[1, 2], [3, 4, 0.5]]], top: undefined } });
-  assert.deepEqual(validateFromWebview({ type: 'resultAction', action: 'open', resultId: '1:0' }), { ok: true, value: { type: 'resultAction', action: 'open', resultId: '1:0' } });
+  assert.deepEqual(validateFromWebview({ type: 'resultAction', requestId: 4, action: 'open', resultId: '1:0' }), { ok: true, value: { type: 'resultAction', requestId: 4, action: 'open', resultId: '1:0' } });
   assert.equal(validateFromWebview({ type: 'drawing', active: true }).ok, true);
   assert.equal(validateFromWebview({ type: 'command', command: 'rebuildIndex' }).ok, true);
 });
@@ -22,9 +22,9 @@ test('malformed messages are rejected with a reason', () => {
     { type: 'search', requestId: 1, strokes: [[[1, 2, 3, 4]]] },
     { type: 'search', requestId: 1, strokes: [], top: 0 },
     { type: 'search', requestId: 1, strokes: [], top: LIMITS.maxTop + 1 },
-    { type: 'resultAction', action: 'deleteFile', resultId: '1' },
-    { type: 'resultAction', action: 'open', resultId: '' },
-    { type: 'resultAction', action: 'open', resultId: 'x'.repeat(LIMITS.maxIdLength + 1) },
+    { type: 'resultAction', requestId: 1, action: 'deleteFile', resultId: '1' },
+    { type: 'resultAction', requestId: 1, action: 'open', resultId: '' },
+    { type: 'resultAction', requestId: 1, action: 'open', resultId: 'x'.repeat(LIMITS.maxIdLength + 1) },
     { type: 'command', command: 'workbench.action.terminal.new' },
     { type: 'drawing', active: 'yes' },
   ];
@@ -109,4 +109,28 @@ test('filters, thumbnails, image queries and scope messages validate strictly', 
   assert.equal(fileTypeOf('a.tiff'), 'other');
   assert.equal(fileTypeOf('other'), 'other');
   assert.equal(fileTypeOf('x.other'), 'other');
+});
+
+test('result actions are requests: a requestId is required, and "preview" is an action', () => {
+  assert.deepEqual(validateFromWebview({ type: 'resultAction', requestId: 9, action: 'preview', resultId: '2:1', extra: 1 }),
+    { ok: true, value: { type: 'resultAction', requestId: 9, action: 'preview', resultId: '2:1' } });
+  for (const requestId of [undefined, -1, 1.5, '3', null, Number.MAX_SAFE_INTEGER + 1]) {
+    assert.equal(validateFromWebview({ type: 'resultAction', requestId, action: 'open', resultId: '1:0' }).ok, false, `requestId ${String(requestId)} accepted`);
+  }
+});
+
+test('recent-query messages: rememberSketch, useRecent, forgetRecent validate strictly', () => {
+  assert.deepEqual(validateFromWebview({ type: 'rememberSketch', strokes: [[[0.1, 0.2], [0.3, 0.4, 0.5]]], x: 1 }),
+    { ok: true, value: { type: 'rememberSketch', strokes: [[[0.1, 0.2], [0.3, 0.4, 0.5]]] } });
+  for (const strokes of [[], [[]], 'x', [[[0.1, NaN]]], [[[11, 0]]], [[[0, -10.5]]], Array.from({ length: LIMITS.maxStrokes + 1 }, () => [[0, 0]])]) {
+    assert.equal(validateFromWebview({ type: 'rememberSketch', strokes }).ok, false, `rememberSketch ${JSON.stringify(strokes).slice(0, 40)} accepted`);
+  }
+  assert.deepEqual(validateFromWebview({ type: 'useRecent', recentId: 'rabc' }), { ok: true, value: { type: 'useRecent', recentId: 'rabc' } });
+  for (const recentId of ['', 'x'.repeat(LIMITS.maxIdLength + 1), 3, undefined]) {
+    assert.equal(validateFromWebview({ type: 'useRecent', recentId }).ok, false);
+  }
+  assert.deepEqual(validateFromWebview({ type: 'forgetRecent', recentId: 'r1' }), { ok: true, value: { type: 'forgetRecent', recentId: 'r1' } });
+  assert.deepEqual(validateFromWebview({ type: 'forgetRecent', all: true, recentId: 'r1' }), { ok: true, value: { type: 'forgetRecent', all: true } });
+  assert.equal(validateFromWebview({ type: 'forgetRecent' }).ok, false);
+  assert.equal(validateFromWebview({ type: 'forgetRecent', all: 'yes' }).ok, false);
 });

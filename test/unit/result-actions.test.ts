@@ -54,3 +54,34 @@ test('with an image preview active, insertion goes to the one visible text edito
     w.visibleTextEditors = saved.visible;
   }
 });
+
+test('actions report what really happened: inserted (into which document), no editor, refused edit, preview keeps focus', async () => {
+  const { runResultAction } = await import('../../src/extension/resultActions');
+  const w = vscodeMock.window as unknown as { activeTextEditor: unknown; visibleTextEditors?: unknown[] };
+  const saved = { active: w.activeTextEditor, visible: w.visibleTextEditors };
+  try {
+    w.visibleTextEditors = [];
+    w.activeTextEditor = undefined;
+    assert.deepEqual(await runResultAction('insertReference', '/ws/img/logo.png'), { outcome: 'noEditor' });
+    assert.deepEqual(await runResultAction('insertMarkdownLink', '/ws/img/logo.png'), { outcome: 'noEditor' });
+    const editor = (accept: boolean) => ({
+      document: { uri: { scheme: 'file', fsPath: '/ws/docs/readme.md' }, languageId: 'markdown', getText: () => '' },
+      selections: [1],
+      edit: async (fn: (b: { replace: (s: unknown, t: string) => void }) => void) => { fn({ replace: () => undefined }); return accept; },
+    });
+    w.activeTextEditor = editor(true);
+    assert.deepEqual(await runResultAction('insertReference', '/ws/img/logo.png'), { outcome: 'inserted', detail: 'readme.md' });
+    w.activeTextEditor = editor(false);
+    assert.deepEqual(await runResultAction('insertHtmlImg', '/ws/img/logo.png'), { outcome: 'notInserted' });
+    w.activeTextEditor = undefined;
+    recorded.commands.length = 0;
+    assert.deepEqual(await runResultAction('preview', '/ws/img/logo.png'), { outcome: 'opened' });
+    assert.deepEqual(await runResultAction('open', '/ws/img/logo.png'), { outcome: 'opened' });
+    assert.deepEqual(recorded.commands.map((c) => c.args[1]), [{ preview: true, preserveFocus: true }, { preview: false }],
+      'a single click previews without taking focus; open pins the editor and focuses it');
+    assert.deepEqual(await runResultAction('copyPath', '/ws/img/logo.png'), { outcome: 'copied' });
+  } finally {
+    w.activeTextEditor = saved.active;
+    w.visibleTextEditors = saved.visible;
+  }
+});

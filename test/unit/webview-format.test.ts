@@ -71,7 +71,7 @@ test('result keys: Enter opens, Alt+Enter to the side, Ctrl/Cmd+Enter inserts, E
   const { resultKeyAction } = await import('../../src/webview/format');
   const k = (key: string, m: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {}) => ({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...m });
   assert.equal(resultKeyAction(k('Enter'), false), 'open');
-  assert.equal(resultKeyAction(k(' '), false), 'open');
+  assert.equal(resultKeyAction(k(' '), false), 'preview');
   assert.equal(resultKeyAction(k('Enter', { altKey: true }), false), 'openToSide');
   assert.equal(resultKeyAction(k('Enter', { ctrlKey: true }), false), 'insertReference');
   assert.equal(resultKeyAction(k('Enter', { metaKey: true }), true), 'insertReference');

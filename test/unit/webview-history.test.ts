@@ -88,3 +88,18 @@ test('fromJSON rejects garbage', () => {
   const h2 = StrokeHistory.fromJSON({ strokes: [], undo: [{ kind: 'add', stroke: s(1) }], redo: [] });
   assert.equal(h2.canUndo, false);
 });
+
+test('replace (a recent drawing brought back) is one undo step and survives a JSON round trip', () => {
+  const h = new StrokeHistory();
+  const s = (x: number) => ({ points: [[x, x], [x + 0.1, x]] as [number, number][], width: 0.01 });
+  h.add(s(0.1));
+  assert.equal(h.replace([s(0.5), s(0.6)]), true);
+  assert.equal(h.strokes.length, 2);
+  const back = StrokeHistory.fromJSON(JSON.parse(JSON.stringify(h.toJSON())));
+  assert.equal(back.canUndo, true);
+  back.undo();
+  assert.deepEqual(back.strokes.map((x) => x.points[0][0]), [0.1]);
+  back.redo();
+  assert.equal(back.strokes.length, 2);
+  assert.equal(h.replace([]), false, 'nothing to put on the pad');
+});

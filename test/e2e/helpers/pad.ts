@@ -1,0 +1,68 @@
+/**
+ * The Sketch Pad view as a test uses it: open it, wait for the index, clear it, draw and wait
+ * for results, read the result rows. One object per page (the webview frame re-resolves itself
+ * after a reload of the window).
+ */
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Pt } from '../drawings';
+import { Fatal, drawStrokes, poll, resultNames, runCommand, text, webviewFrame } from './workbench';
+
+export interface ResultRow { name: string; folder: string; type: string; selected: string }
+
+export function padView(page: Page) {
+  const frame: FrameLocator = webviewFrame(page);
+  const items = (): Locator => frame.locator('[data-testid=result-item]');
+  const canvas = (): Locator => frame.locator('[data-testid=pad-canvas]');
+
+  async function open(): Promise<void> {
+    await runCommand(page, 'Sketch Search: Open Sketch Pad');
+    await poll('the sketch pad canvas', async () => canvas().isVisible(), 30_000, 300);
+  }
+
+  async function waitReady(timeoutMs = 120_000): Promise<string> {
+    const status = frame.locator('[data-testid=status-line]');
+    return poll('the status line to report the index ready', async () => {
+      const state = await status.getAttribute('data-state', { timeout: 2000 }).catch(() => null);
+      const t = await text(status);
+      if (state === 'error') throw new Fatal(`status line reports an error: ${t}`);
+      return state === 'ready' ? t || 'ready' : undefined;
+    }, timeoutMs, 500);
+  }
+
+  /** The pad's clear button (also clears host-pushed image results). */
+  async function clear(): Promise<void> {
+    const btn = frame.locator('[data-testid=clear-button]');
+    if ((await items().count()) || (await btn.getAttribute('aria-disabled')) === 'false') await btn.click();
+    await poll('results to clear', async () => (await items().count()) === 0, 10_000, 200);
+  }
+
+  /** Clear, draw, and wait for results; their names. */
+  async function search(strokes: Pt[][], timeoutMs = 30_000): Promise<string[]> {
+    await clear();
+    await drawStrokes(page, canvas(), strokes);
+    return poll('search results', async () => {
+      const names = await resultNames(frame);
+      return names.length ? names : undefined;
+    }, timeoutMs, 300);
+  }
+
+  async function rows(): Promise<ResultRow[]> {
+    return items().evaluateAll((els) => els.map((e) => ({
+      name: e.getAttribute('data-name') ?? '',
+      folder: (e.querySelector('.folder')?.textContent ?? '').trim(),
+      type: e.getAttribute('data-file-type') ?? '',
+      selected: e.getAttribute('aria-selected') ?? '',
+    })));
+  }
+
+  async function selectedIndex(): Promise<number> {
+    return items().evaluateAll((els) => els.findIndex((e) => e.getAttribute('aria-selected') === 'true'));
+  }
+
+  /** Whether the element has focus in its frame and that frame has the browser's focus (keys go there). */
+  async function hasKeyboardFocus(loc: Locator): Promise<boolean> {
+    return loc.evaluate((el) => el.ownerDocument.activeElement === el && el.ownerDocument.hasFocus(), undefined, { timeout: 3000 }).catch(() => false);
+  }
+
+  return { frame, items, canvas, open, waitReady, clear, search, rows, selectedIndex, hasKeyboardFocus };
+}
