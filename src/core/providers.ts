@@ -17,6 +17,7 @@ export type Availability = { ok: true } | { ok: false; reason: string };
 
 /** Without these two, onnxruntime cannot load the CUDA provider (and prints a red FAIL trying). */
 export const CUDA_LIBRARIES = ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so'];
+const CUDA_LIBRARIES_WIN = ['onnxruntime_providers_cuda.dll', 'onnxruntime_providers_shared.dll'];
 
 export const PROVIDER_LABEL: Record<Provider, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML', webgpu: 'WebGPU' };
 
@@ -46,8 +47,9 @@ export function providerOrder(setting: ProviderSetting, facts: ProviderFacts): P
   for (const p of wanted) {
     if (p === 'cpu') continue;
     if (p === 'cuda') {
-      const missing = CUDA_LIBRARIES.filter((f) => !facts.binaryFiles.includes(f));
-      if (missing.length > 0) { skipped.push({ provider: p, reason: `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed beside onnxruntime` }); continue; }
+      const needed = facts.platform === 'win32' ? CUDA_LIBRARIES_WIN : CUDA_LIBRARIES;
+      const missing = needed.filter((f) => !facts.binaryFiles.includes(f));
+      if (missing.length > 0) { skipped.push({ provider: p, reason: missing.length === needed.length ? 'its provider libraries are not installed' : `${missing.join(', ')} is missing beside onnxruntime` }); continue; }
     }
     if (p === 'webgpu' && facts.webgpu && !facts.webgpu.ok) { skipped.push({ provider: p, reason: facts.webgpu.reason }); continue; }
     order.push(p);
@@ -58,8 +60,8 @@ export function providerOrder(setting: ProviderSetting, facts: ProviderFacts): P
 
 /**
  * The one line that says which provider runs the model and why the ones before it did not, e.g.
- * "CUDA not available (libonnxruntime_providers_cuda.so and … are not installed beside onnxruntime),
- * WebGPU not available (no GPU adapter found: no GPU, or no Vulkan driver), using CPU".
+ * "CUDA not available (its provider libraries are not installed), WebGPU not available (no GPU
+ * adapter found), using CPU".
  */
 export function providerSummary(used: Provider, notUsed: { provider: Provider; reason: string }[]): string {
   const why = notUsed.map((n) => `${PROVIDER_LABEL[n.provider]} not available (${n.reason})`);
@@ -74,7 +76,7 @@ export function plainProviderError(message: string): string {
   const text = stripAnsi(message);
   const lib = /([\w.+-]+\.so(?:\.\d+)*): cannot open shared object file/.exec(text);
   if (lib) return `${lib[1]} not found`;
-  if (/No supported adapters|Failed to get a WebGPU adapter/i.test(text)) return 'no GPU adapter found: no GPU, or no Vulkan driver';
+  if (/No supported adapters|Failed to get a WebGPU adapter/i.test(text)) return 'no GPU adapter found';
   let line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? 'unknown error';
   line = line.replace(/^.*\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*/, '');
   line = line.replace(/^.*\bwas false\.\s*/, '');

@@ -31,7 +31,7 @@ test('auto provider falls back to CPU here and says why in one plain line', asyn
   // Linux without CUDA libraries and without a GPU adapter: CUDA is not even tried, the WebGPU probe fails, CPU runs.
   const summary = logs.filter((l) => l.startsWith('encoder: '));
   assert.deepEqual(summary, [`encoder: ${client.providerNote}`], logs.join('\n'));
-  assert.match(client.providerNote, /^CUDA not available \(.*not installed beside onnxruntime\), WebGPU not available \(.+\), using CPU$/);
+  assert.match(client.providerNote, /^CUDA not available \(its provider libraries are not installed\), WebGPU not available \(.+\), using CPU$/);
   // Nothing of onnxruntime's own red FAIL output, and no escape codes, reaches the log.
   assert.ok(!logs.some((l) => /FAIL|Failed to load library|\x1b/.test(l)), logs.join('\n'));
 });
