@@ -11,7 +11,7 @@ import { ChildProcess, fork, ForkOptions } from 'child_process';
 import type { AnnMeta } from './annIndex';
 import type { EmbedResult, ImageLimits } from './embedder';
 import type { ProviderSetting } from './encoder';
-import { LineBuffer } from './logLines';
+import { LineBuffer, stripAnsi } from './logLines';
 import type { Stroke } from './preprocess';
 import type { WorkerRequest, WorkerResponse } from '../worker/workerProtocol';
 
@@ -79,7 +79,7 @@ export class EncoderWorkerClient {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
-      if (m.ok) p.resolve(m); else p.reject(new Error(m.error));
+      if (m.ok) p.resolve(m); else p.reject(new Error(stripAnsi(m.error)));
     });
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
