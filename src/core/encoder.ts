@@ -61,16 +61,18 @@ export async function createEncoder(model: ModelInfo, opts: EncoderOptions = {})
       continue;
     }
     tried.add(provider);
+    let sketch: OrtSession | undefined;
     try {
       const so: OrtSession.SessionOptions = { executionProviders: [provider], graphOptimizationLevel: 'all' };
       if (opts.intraOpThreads) so.intraOpNumThreads = opts.intraOpThreads;
-      const sketch = await ort.InferenceSession.create(path.join(model.dir, model.sketch), so);
+      sketch = await ort.InferenceSession.create(path.join(model.dir, model.sketch), so);
       const image = model.image === model.sketch ? sketch : await ort.InferenceSession.create(path.join(model.dir, model.image), so);
       const rank = (p: Provider) => PREFERENCE.indexOf(p);
       const note = providerSummary(provider, [...plan.skipped, ...failed].sort((a, b) => rank(a.provider) - rank(b.provider)));
       opts.log?.(`encoder: ${note} (model ${model.id})`);
       return new OrtEncoder(ort, model, provider, note, { sketch, image });
     } catch (e) {
+      await sketch?.release().catch(() => undefined); // the image session failed after the sketch one loaded
       failed.push({ provider, reason: plainProviderError((e as Error).message) });
     }
   }
