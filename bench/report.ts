@@ -8,6 +8,7 @@ type Any = Record<string, any>;
 import * as path from 'path';
 import { ANN_MIN_RECALL } from '../src/core/annIndex';
 import { latencySvg, writePng } from './lib/plot';
+import { existingProvidersSection, providersSection } from './providers';
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -55,7 +56,7 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
   L.push(`- **Command:** \`${r.command}\` (seed ${r.seed}, ${r.duration_s} s)`);
   L.push(`- **Commit:** ${r.commit}; model \`${r.model?.id}\` (dim ${r.model?.dim}) from \`${r.model?.dir}\``);
   L.push(`- **Machine:** ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GiB, ${m.os}, Node ${m.node}, onnxruntime-node ${m.onnxruntime_node}; execution provider CPU; shared with concurrent training jobs (load average at start ${m.load_average_at_start?.join(', ') ?? '?'}), so absolute timings are noisy: compare the ratios measured within the run`);
-  L.push(`- **GPU provider:** ${r.perf?.gpu ?? 'not measured'}`, '');
+  L.push(`- **GPU provider:** ${r.providers ? 'see "Encode throughput per execution provider" below' : r.perf?.gpu ?? 'not measured'}`, '');
   if (r.bars) {
     L.push('## Model bars (the model under test; zero-shot build unless named)', '', '| bar | measured | target | status | detail |', '|---|---|---|---|---|');
     for (const [k, v] of Object.entries<Any>(r.bars)) L.push(`| ${k} | ${v.value === null || v.value === undefined ? 'n/a' : f(v.value)} | >= ${v.target} | ${v.pass === null ? 'not measured' : v.pass ? 'pass' : '**fail**'} | ${v.detail} |`);
@@ -134,6 +135,8 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
     L.push('');
   }
   L.push('Per-class tables (mAP@all, P@100) for every dataset are in `bench/results/latest.json` (`per_class`).', '');
+  // Measured per provider in this run, else what an earlier (GPU) run measured, else "not measured yet".
+  L.push(r.providers ? providersSection(r.providers, [m.gpu_name, m.cpu, m.os].filter(Boolean).join(', '), String(r.date).slice(0, 10)) : existingProvidersSection(file) ?? providersSection(undefined), '');
   fs.writeFileSync(file, L.join('\n') + '\n');
 }
 

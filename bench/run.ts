@@ -6,6 +6,11 @@
  *   npm run bench -- --model DIR        benchmark another model folder (default: models/)
  *   npm run bench -- --models A,B,C     several models in one run (ablations); the first is "student"
  *
+ *   npm run bench -- --providers cuda,webgpu,cpu [--skip-quality --skip-perf]
+ *                                       encode throughput per execution provider (bench/providers.ts);
+ *                                       alone, it needs no benchmark data and only updates that
+ *                                       section of docs/BENCHMARKS.md
+ *
  * Options: --shared DIR (../shared) --data DIR (bench/.data) --out FILE --seed N --skip-quality
  *          --skip-perf --teacher FILE --val-classes FILE --no-docs --qd-per-class N --sizes a,b,c
  * Writes bench/results/latest.json (full runs) or bench/.data/quick-results.json (--quick), and for
@@ -18,6 +23,8 @@ import { execFileSync } from 'child_process';
 import { runQuality, DatasetResult } from './quality';
 import { runStorm } from './storm';
 import { runPerf, PerfResult } from './perf';
+import { parseProviders, providersSection, runProviders, writeProvidersSection } from './providers';
+import type { ProviderSetting } from '../src/core/encoder';
 import { hogMethod, Method, randomMethod, studentMethod, teacherMethod } from './lib/methods';
 import { Summary } from './lib/metrics';
 import { appendHistory, writeAll } from './report';
@@ -38,6 +45,7 @@ export interface Args {
   docs: boolean;
   qdPerClass?: number;
   sizes?: number[];
+  providers?: ProviderSetting[];
 }
 
 export function parseArgs(argv: string[]): Args {
@@ -48,7 +56,7 @@ export function parseArgs(argv: string[]): Args {
     if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
     return v;
   };
-  const known = new Set(['--quick', '--model', '--models', '--shared', '--data', '--out', '--seed', '--skip-quality', '--skip-perf', '--teacher', '--val-classes', '--no-docs', '--qd-per-class', '--sizes']);
+  const known = new Set(['--quick', '--model', '--models', '--shared', '--data', '--out', '--seed', '--skip-quality', '--skip-perf', '--teacher', '--val-classes', '--no-docs', '--qd-per-class', '--sizes', '--providers']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}`);
   const quick = argv.includes('--quick');
   const shared = path.resolve(REPO, get('--shared') ?? '../shared');
@@ -65,7 +73,15 @@ export function parseArgs(argv: string[]): Args {
     docs: !quick && !argv.includes('--no-docs'),
     qdPerClass: get('--qd-per-class') ? Number(get('--qd-per-class')) : undefined,
     sizes: get('--sizes') ? get('--sizes')!.split(',').map(Number) : undefined,
+    providers: get('--providers') ? parseProviders(get('--providers')!) : undefined,
   };
+}
+
+/** The NVIDIA GPU(s) of this machine, if nvidia-smi answers (for the per-provider table). */
+function gpuName(): string | undefined {
+  try {
+    return execFileSync('nvidia-smi', ['--query-gpu=name,driver_version', '--format=csv,noheader'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').join('; ') || undefined;
+  } catch { return undefined; }
 }
 
 function machine(): Record<string, unknown> {
@@ -74,7 +90,7 @@ function machine(): Record<string, unknown> {
   try { ort = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version; } catch { /* */ }
   return {
     cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memory_gb: Math.round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version, onnxruntime_node: ort, provider: 'cpu', gpu: 'none lent to this run',
+    node: process.version, onnxruntime_node: ort, provider: 'cpu', gpu: gpuName() ?? 'none found (no nvidia-smi)', gpu_name: gpuName(),
     load_average_at_start: os.loadavg().map((x) => Math.round(x * 10) / 10),
   };
 }
@@ -143,12 +159,28 @@ async function main(): Promise<void> {
   for (const m of a.models) {
     if (!fs.existsSync(path.join(m, 'model.json'))) throw new Error(`no model at ${m} (model.json missing): pass --model DIR`);
   }
-  if (!fs.existsSync(a.shared)) throw new Error(`shared data not found at ${a.shared}: pass --shared DIR`);
+  const providersOnly = a.skipQuality && a.skipPerf && !!a.providers;
+  if (!providersOnly && !fs.existsSync(a.shared)) throw new Error(`shared data not found at ${a.shared}: pass --shared DIR`);
   fs.mkdirSync(a.data, { recursive: true });
   const command = `npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
   log(`${a.quick ? 'quick' : 'full'} run; models ${a.models.map((m) => path.relative(REPO, m) || '.').join(', ')}; shared ${a.shared}`);
 
   const result: Record<string, unknown> = { commit: commit(), machine: machine(), date: started.toISOString(), command, quick: a.quick, seed: a.seed };
+  if (a.providers) {
+    log(`providers: ${a.providers.join(', ')}`);
+    result.providers = await runProviders({ modelDir: a.models[0], providers: a.providers, seed: a.seed, log });
+  }
+  if (providersOnly) {
+    const out = path.join(REPO, 'bench', 'results', 'providers.json');
+    fs.writeFileSync(out, JSON.stringify(result, null, 1) + '\n');
+    log(`wrote ${path.relative(REPO, out)}`);
+    if (a.docs) {
+      const m = result.machine as { cpu: string; os: string; gpu_name?: string };
+      writeProvidersSection(path.join(REPO, 'docs', 'BENCHMARKS.md'), providersSection(result.providers as never, [m.gpu_name, m.cpu, m.os].filter(Boolean).join(', '), started.toISOString().slice(0, 10)));
+      log('updated the per-provider section of docs/BENCHMARKS.md');
+    }
+    return;
+  }
   const students: (Method & { modelId: string })[] = [];
   for (const [i, m] of a.models.entries()) students.push(await studentMethod(m, i === 0 ? 'student' : `student:${path.basename(m)}`, 0));
   result.model = { dir: path.relative(REPO, a.models[0]) || '.', id: students[0].modelId, dim: students[0].dim };

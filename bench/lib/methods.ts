@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { Embedder } from '../../src/core/embedder';
+import { loadOnnxRuntime } from '../../src/core/ort';
 import { INPUT_SIZE, l2normalize, Stroke } from '../../src/core/preprocess';
 import { hogDescriptor, HOG_DIM, HOG_VERSION } from './hog';
 import { mulberry32 } from './metrics';
@@ -81,7 +82,7 @@ export function resizeTensor(t: Float32Array, S = INPUT_SIZE, T = TEACHER_SIZE):
 }
 
 export async function teacherMethod(onnxFile: string, threads = 0): Promise<Method> {
-  const ort = await import('onnxruntime-node');
+  const ort = await loadOnnxRuntime();
   const so: InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all' };
   if (threads) so.intraOpNumThreads = threads;
   const session = await ort.InferenceSession.create(onnxFile, so);

@@ -27,6 +27,7 @@ export class Embedder {
   }
 
   get provider(): string { return this.encoder.provider; }
+  get providerNote(): string { return this.encoder.providerNote; }
   get modelId(): string { return this.encoder.model.id; }
   get dim(): number { return this.encoder.dim; }
 

@@ -1,26 +1,28 @@
 /**
  * ONNX encoders (sketch and image) on onnxruntime-node, with execution-provider selection.
- * onnxruntime-node throws on an unavailable provider instead of falling back, so "auto" tries the
- * platform's GPU provider first and then CPU, and reports which one it got.
+ * onnxruntime-node throws on an unavailable provider instead of falling back, so the encoder walks
+ * the order that providers.ts decides (GPU providers first, CPU last) and reports in one plain
+ * line which one it got and why the others were not used.
  */
 import * as path from 'path';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { ModelInfo } from './model';
+import { loadOnnxRuntime, ortBinaryFiles } from './ort';
 import { INPUT_SIZE, l2normalize } from './preprocess';
+import { Availability, plainProviderError, Provider, providerOrder, providerSummary } from './providers';
+import { cachedProbe, probeWebGpuInProcess } from './webgpuProbe';
 
 export type ProviderSetting = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export type EncoderKind = 'sketch' | 'image';
 
-/** Providers to try, in order, for a setting on this platform. */
-export function providerCandidates(setting: ProviderSetting, platform: NodeJS.Platform = process.platform): string[] {
-  if (setting !== 'auto') return setting === 'cpu' ? ['cpu'] : [setting, 'cpu'];
-  if (platform === 'win32') return ['dml', 'cpu'];
-  if (platform === 'darwin') return ['coreml', 'cpu'];
-  return ['cuda', 'cpu'];
-}
+/** The order providers.ts tries GPU providers in, for listing the ones not used in that order. */
+const PREFERENCE: Provider[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'];
+const defaultWebGpuProbe = cachedProbe(() => probeWebGpuInProcess());
 
 export interface Encoder {
   readonly provider: string;
+  /** One plain line: the provider in use and why the ones tried before it were not used. */
+  readonly providerNote: string;
   readonly dim: number;
   readonly model: ModelInfo;
   /** tensors: each 3*S*S float32 (see preprocess.ts). Returns L2-normalised embeddings. */
@@ -33,28 +35,47 @@ export interface EncoderOptions {
   /** Threads for CPU inference (0 = onnxruntime's default). */
   intraOpThreads?: number;
   log?: (line: string) => void;
+  /** WebGPU check before the model goes to WebGPU (default: in this process, cached). */
+  probeWebGpu?: () => Promise<Availability>;
+  /** For tests: the files beside onnxruntime's binding and the platform (default: this machine's). */
+  binaryFiles?: readonly string[];
+  platform?: NodeJS.Platform;
 }
 
 export async function createEncoder(model: ModelInfo, opts: EncoderOptions = {}): Promise<Encoder> {
   if (model.inputSize !== INPUT_SIZE) throw new Error(`model input size ${model.inputSize} != preprocessing size ${INPUT_SIZE}`);
-  const ort = await import('onnxruntime-node');
-  const log = opts.log ?? (() => undefined);
-  const errors: string[] = [];
-  for (const provider of providerCandidates(opts.provider ?? 'auto')) {
+  const ort = await loadOnnxRuntime();
+  const setting = opts.provider ?? 'auto';
+  const facts = { platform: opts.platform ?? process.platform, binaryFiles: opts.binaryFiles ?? ortBinaryFiles(), webgpu: undefined as Availability | undefined };
+  const failed: { provider: Provider; reason: string }[] = [];
+  const tried = new Set<Provider>();
+  for (;;) {
+    const plan = providerOrder(setting, facts);
+    const provider = plan.order.find((p) => !tried.has(p));
+    if (!provider) {
+      const why = [...plan.skipped, ...failed].map((f) => `${f.provider}: ${f.reason}`).join('; ');
+      throw new Error(`no execution provider could load the model (${why})`);
+    }
+    if (provider === 'webgpu' && !facts.webgpu) {
+      facts.webgpu = await (opts.probeWebGpu ?? defaultWebGpuProbe)();
+      continue;
+    }
+    tried.add(provider);
+    let sketch: OrtSession | undefined;
     try {
       const so: OrtSession.SessionOptions = { executionProviders: [provider], graphOptimizationLevel: 'all' };
       if (opts.intraOpThreads) so.intraOpNumThreads = opts.intraOpThreads;
-      const sketch = await ort.InferenceSession.create(path.join(model.dir, model.sketch), so);
+      sketch = await ort.InferenceSession.create(path.join(model.dir, model.sketch), so);
       const image = model.image === model.sketch ? sketch : await ort.InferenceSession.create(path.join(model.dir, model.image), so);
-      log(`encoder: model ${model.id} on execution provider "${provider}"`);
-      return new OrtEncoder(ort, model, provider, { sketch, image });
+      const rank = (p: Provider) => PREFERENCE.indexOf(p);
+      const note = providerSummary(provider, [...plan.skipped, ...failed].sort((a, b) => rank(a.provider) - rank(b.provider)));
+      opts.log?.(`encoder: ${note} (model ${model.id})`);
+      return new OrtEncoder(ort, model, provider, note, { sketch, image });
     } catch (e) {
-      const msg = `${provider}: ${(e as Error).message.split('\n')[0]}`;
-      errors.push(msg);
-      log(`encoder: provider ${msg}; trying the next one`);
+      await sketch?.release().catch(() => undefined); // the image session failed after the sketch one loaded
+      failed.push({ provider, reason: plainProviderError((e as Error).message) });
     }
   }
-  throw new Error(`no execution provider could load the model (${errors.join('; ')})`);
 }
 
 class OrtEncoder implements Encoder {
@@ -63,6 +84,7 @@ class OrtEncoder implements Encoder {
     private readonly ort: typeof import('onnxruntime-node'),
     readonly model: ModelInfo,
     readonly provider: string,
+    readonly providerNote: string,
     private readonly sessions: Record<EncoderKind, OrtSession>,
   ) {
     this.dim = model.dim;

@@ -7,6 +7,7 @@
  * bench/perf reports both, and float32 brute force, as ratios in one run.
  */
 import type { InferenceSession } from 'onnxruntime-node';
+import { loadOnnxRuntime } from './ort';
 import { quantizeQuery } from './quantize';
 import { Hit, QuantizedRows, topKQuantized } from './vectorIndex';
 
@@ -25,7 +26,7 @@ export class OrtTopK implements TopKEngine {
   private constructor(private readonly ort: typeof import('onnxruntime-node'), private readonly session: InferenceSession) {}
 
   static async create(modelPath: string, threads = 1): Promise<OrtTopK> {
-    const ort = await import('onnxruntime-node');
+    const ort = await loadOnnxRuntime();
     const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
     return new OrtTopK(ort, session);
   }

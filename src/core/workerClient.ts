@@ -1,12 +1,17 @@
 /**
  * Host side of the encoder worker process. Requests are matched to responses by id. If the worker
  * dies, every pending request fails with WorkerCrashedError and the next request starts a new
- * worker (after init is replayed). No vscode import: the CLI could use it too.
+ * worker (after init is replayed). No vscode import: the extension host and the CLI both use it.
+ *
+ * The worker's command line is always short (workerForkOptions): file paths travel by IPC, never
+ * argv, and the parent's execArgv is not inherited, because onnxruntime 1.30 crashes any process
+ * whose command line is over ~29,000 characters (docs/onnxruntime-long-cmdline-segfault.md).
  */
-import { ChildProcess, fork } from 'child_process';
+import { ChildProcess, fork, ForkOptions } from 'child_process';
 import type { AnnMeta } from './annIndex';
 import type { EmbedResult, ImageLimits } from './embedder';
 import type { ProviderSetting } from './encoder';
+import { LineBuffer, stripAnsi } from './logLines';
 import type { Stroke } from './preprocess';
 import type { WorkerRequest, WorkerResponse } from '../worker/workerProtocol';
 
@@ -25,6 +30,23 @@ export interface WorkerClientOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * How the worker is started: no arguments and an empty execArgv (a parent started with a huge
+ * --require/--conditions/… list must not pass it on), telemetry of onnxruntime off unless the user
+ * chose otherwise (see ort.ts), stdout/stderr piped to the log.
+ */
+export function workerForkOptions(env: NodeJS.ProcessEnv, extraEnv: NodeJS.ProcessEnv = {}): { args: string[]; options: ForkOptions } {
+  return {
+    args: [],
+    options: {
+      execArgv: [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...env, ORT_DISABLE_TELEMETRY: env.ORT_DISABLE_TELEMETRY ?? '1', ...extraEnv },
+    },
+  };
+}
+
 export class EncoderWorkerClient {
   private child: ChildProcess | undefined;
   private starting: Promise<void> | undefined;
@@ -32,6 +54,8 @@ export class EncoderWorkerClient {
   private nextId = 1;
   private disposed = false;
   provider = '';
+  /** One plain line from the worker: the provider in use and why the ones before it were not. */
+  providerNote = '';
   modelId = '';
   dim = 0;
   restarts = 0;
@@ -42,19 +66,20 @@ export class EncoderWorkerClient {
   start(): Promise<void> {
     if (this.disposed) return Promise.reject(new Error('encoder worker disposed'));
     if (this.child && this.starting) return this.starting;
-    const child = fork(this.opts.workerScript, [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, ...this.opts.env },
-    });
+    const { args, options } = workerForkOptions(process.env, this.opts.env);
+    const child = fork(this.opts.workerScript, args, options);
     this.child = child;
-    child.stdout?.on('data', (d) => this.opts.log?.(`worker: ${String(d).trimEnd()}`));
-    child.stderr?.on('data', (d) => this.opts.log?.(`worker: ${String(d).trimEnd()}`));
+    // Native libraries write to these directly (colour codes, partial lines): log plain, whole lines.
+    for (const stream of [child.stdout, child.stderr]) {
+      const lines = new LineBuffer((l) => this.opts.log?.(`worker: ${l}`));
+      stream?.on('data', (d) => lines.push(d));
+      stream?.on('end', () => lines.flush());
+    }
     child.on('message', (m: WorkerResponse) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
-      if (m.ok) p.resolve(m); else p.reject(new Error(m.error));
+      if (m.ok) p.resolve(m); else p.reject(new Error(stripAnsi(m.error)));
     });
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
@@ -69,6 +94,8 @@ export class EncoderWorkerClient {
     this.starting = this.send({ op: 'init', modelDir: this.opts.modelDir, provider: this.opts.provider, intraOpThreads: this.opts.intraOpThreads }, false)
       .then((r) => {
         this.provider = r.provider ?? '';
+        this.providerNote = r.note ?? '';
+        if (r.note) this.opts.log?.(`encoder: ${r.note}`);
         this.modelId = r.modelId ?? '';
         this.dim = r.dim ?? 0;
       })
@@ -143,9 +170,9 @@ export class CrashIsolatingFileEncoder {
   get modelId(): string { return this.client.modelId; }
   get dim(): number { return this.client.dim; }
 
-  async embedFiles(absPaths: string[]): Promise<EmbedResult[]> {
+  async embedFiles(absPaths: string[], as: 'image' | 'sketch' = 'image'): Promise<EmbedResult[]> {
     try {
-      return await this.client.embedFiles(absPaths, this.limits());
+      return await this.client.embedFiles(absPaths, this.limits(), as);
     } catch (e) {
       if (!(e instanceof WorkerCrashedError)) throw e;
       if (absPaths.length === 1) {
@@ -153,7 +180,7 @@ export class CrashIsolatingFileEncoder {
         return [{ ok: false, error: 'quarantined: the decoder/encoder process crashed on this file' }];
       }
       const out: EmbedResult[] = [];
-      for (const p of absPaths) out.push(...(await this.embedFiles([p])));
+      for (const p of absPaths) out.push(...(await this.embedFiles([p], as)));
       return out;
     }
   }

@@ -1,15 +1,20 @@
 /**
  * The encoder worker: a child process that owns onnxruntime-node and sharp, so a native crash in
- * either takes down only this process; the host restarts it (src/core/workerClient.ts).
+ * either takes down only this process; the host restarts it (src/core/workerClient.ts). Started
+ * with SKETCH_SEARCH_PROBE=webgpu, the same script is the WebGPU probe's child (core/webgpuProbe.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import { buildAnnFiles } from '../core/annIndex';
 import { Embedder } from '../core/embedder';
+import { cachedProbe, probeWebGpuInChild, runProbeIfAsked } from '../core/webgpuProbe';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
 let embedder: Embedder | undefined;
+const isProbe = runProbeIfAsked();
+// This very script, in probe mode: a hanging GPU driver can be killed without killing the worker.
+const probeWebGpu = cachedProbe(() => probeWebGpuInChild(process.argv[1]));
 
 function reply(msg: WorkerResponse): void {
   process.send?.(msg);
@@ -23,8 +28,8 @@ async function handle(req: WorkerRequest): Promise<WorkerResponse> {
   if (CRASH_MARKER && req.op === 'embedFiles' && req.paths.some((p) => path.basename(p).includes(CRASH_MARKER))) process.exit(70);
   switch (req.op) {
     case 'init':
-      embedder = await Embedder.create(req.modelDir, { provider: req.provider, intraOpThreads: req.intraOpThreads, log: (l) => process.stderr.write(l + '\n') });
-      return { id: req.id, ok: true, provider: embedder.provider, modelId: embedder.modelId, dim: embedder.dim };
+      embedder = await Embedder.create(req.modelDir, { provider: req.provider, intraOpThreads: req.intraOpThreads, probeWebGpu });
+      return { id: req.id, ok: true, provider: embedder.provider, note: embedder.providerNote, modelId: embedder.modelId, dim: embedder.dim };
     case 'embedFiles':
       if (!embedder) throw new Error('encoder not initialised');
       return { id: req.id, ok: true, results: await embedder.embedFiles(req.paths, req.limits, req.as) };
@@ -60,7 +65,9 @@ async function handle(req: WorkerRequest): Promise<WorkerResponse> {
   }
 }
 
-process.on('message', (req: WorkerRequest) => {
-  handle(req).then(reply, (e: unknown) => reply({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }));
-});
-process.on('disconnect', () => process.exit(0));
+if (!isProbe) {
+  process.on('message', (req: WorkerRequest) => {
+    handle(req).then(reply, (e: unknown) => reply({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }));
+  });
+  process.on('disconnect', () => process.exit(0));
+}

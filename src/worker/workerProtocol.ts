@@ -13,5 +13,5 @@ export type WorkerRequest =
   | { id: number; op: 'thumbnail'; src: string; dest: string; size: number; limits: ImageLimits };
 
 export type WorkerResponse =
-  | { id: number; ok: true; provider?: string; modelId?: string; dim?: number; results?: EmbedResult[]; vector?: Float32Array; as?: 'sketch' | 'image' }
+  | { id: number; ok: true; provider?: string; note?: string; modelId?: string; dim?: number; results?: EmbedResult[]; vector?: Float32Array; as?: 'sketch' | 'image' }
   | { id: number; ok: false; error: string };

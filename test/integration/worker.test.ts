@@ -24,12 +24,24 @@ before(() => {
 });
 after(() => client.dispose());
 
-test('auto provider falls back to CPU here and reports it', async () => {
+test('auto provider falls back to CPU here and says why in one plain line', async () => {
   await client.start();
   assert.equal(client.provider, 'cpu');
   assert.ok(client.dim > 0 && client.dim <= 256);
-  // On Linux without CUDA binaries, 'auto' tries cuda first, logs why it failed, then uses CPU.
-  assert.ok(logs.some((l) => /provider cuda: .*trying the next one/.test(l)), logs.join('\n'));
+  // Linux without CUDA libraries and without a GPU adapter: CUDA is not even tried, the WebGPU probe fails, CPU runs.
+  const summary = logs.filter((l) => l.startsWith('encoder: '));
+  assert.deepEqual(summary, [`encoder: ${client.providerNote}`], logs.join('\n'));
+  assert.match(client.providerNote, /^CUDA not available \(its provider libraries are not installed\), WebGPU not available \(.+\), using CPU$/);
+  // Nothing of onnxruntime's own red FAIL output, and no escape codes, reaches the log.
+  assert.ok(!logs.some((l) => /FAIL|Failed to load library|\x1b/.test(l)), logs.join('\n'));
+});
+
+test('the worker runs with a short command line: no arguments, none of this process\'s execArgv', { skip: process.platform !== 'linux' }, async () => {
+  await client.start();
+  assert.ok(process.execArgv.length > 0, 'the test runner itself runs with execArgv (--import tsx ...)');
+  const pid = (client as unknown as { child: { pid: number } }).child.pid;
+  const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  assert.deepEqual(argv.slice(1), [workerScript]);
 });
 
 test('embeds strokes and files; bad files fail alone', async () => {
