@@ -221,12 +221,12 @@ top.className = 'top';
 const padLayout = new PadLayout(padWrap, app, { size: saved.padSize, collapsed: saved.padCollapsed }, {
   onChange: () => persist(),
   onCollapsed: (collapsed) => {
+    collapseBtn.setAttribute('aria-expanded', String(!collapsed));
     const label = collapsed ? t('Show the sketch pad') : t('Hide the sketch pad');
     if (collapseBtn.getAttribute('aria-label') === label) return;
     collapseBtn.replaceChildren(icon(collapsed ? 'chevron-down' : 'chevron-up'));
     collapseBtn.setAttribute('label', label);
     collapseBtn.setAttribute('aria-label', label);
-    collapseBtn.setAttribute('aria-expanded', String(!collapsed));
     collapseBtn.title = label;
   },
 });
