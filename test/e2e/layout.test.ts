@@ -324,6 +324,30 @@ describe('Sketch Search layout in VS Code (code-server + Chromium)', { timeout: 
     assert.ok(await canvas().evaluate((c) => c.ownerDocument.activeElement === c), 'the pad does not have focus');
   });
 
+  step('a pasted image is shown in place of the pad (from the webview\'s own bytes); Back to Drawing', async () => {
+    const base64 = fs.readFileSync(path.join(workspace, BLACK_STAR)).toString('base64');
+    await canvas().focus();
+    // A paste event with a PNG file on the clipboard, as Ctrl+V of a copied bitmap delivers it.
+    await pad.locator('body').evaluate((_b, b64) => {
+      const bin = atob(b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, base64);
+    await poll('the pasted image in place of the pad', async () => (await text(pad.locator('[data-testid=query-label]'))) === 'Similar to the pasted image'
+      && (await pad.locator('[data-testid=query-image]').isVisible()), 30_000, 300);
+    const src = await pad.locator('[data-testid=query-image-img]').getAttribute('src');
+    assert.ok(src?.startsWith('data:image/png;base64,'), `the pasted image is not shown from its bytes: ${src?.slice(0, 40)}`);
+    assert.equal(await canvas().isVisible(), false);
+    await sleep(300);
+    await screenshot(page, `${PREFIX}light-pasted`);
+    await pad.locator('[data-testid=back-to-drawing]').click();
+    await poll('the pad to come back', () => canvas().isVisible(), 5000, 100);
+    await poll('the sketch results to come back', async () => (await text(pad.locator('[data-testid=query-label]'))) === '' && (await items().count()) > 0, 20_000, 300);
+  });
+
   step('dark theme: black transparent icons and the query image sit on a light tile (screenshots)', async () => {
     await switchTheme(page, pad, 'dark');
     // A sketch search lists every image (minScore -1), the black star among them.
