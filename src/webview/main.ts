@@ -191,6 +191,7 @@ function refreshFilters(): void {
 function onFilterChanged(): void {
   refreshFilters();
   persist();
+  scrollResultsToTop();
   // An image query first: the strokes under the query image are not what is shown.
   if (imageQueryLabel !== null) post({ type: 'filter', filter: filters.toFilter() });
   else if (!pad.history.isEmpty) sendSearch();
@@ -299,8 +300,14 @@ function refreshChrome(): void {
   );
 }
 
+/** A new query from the user: its best matches are at the top of the (separately scrolling) results. */
+function scrollResultsToTop(): void {
+  results.el.scrollTop = 0;
+}
+
 function onStrokesChanged(reason: ChangeReason): void {
   persist();
+  scrollResultsToTop();
   if (pad.history.isEmpty) {
     debounce.cancel();
     dropResults();
@@ -346,6 +353,7 @@ function backToDrawing(): void {
   imageQueryLabel = null;
   imageQueryUri = undefined;
   searchError = undefined;
+  scrollResultsToTop();
   if (pad.history.isEmpty) dropResults(); else sendSearch();
   refreshChrome();
   canvas.focus();
@@ -398,6 +406,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       if (msg.error) announce(t('Search failed: {0}', msg.error));
       break;
     case 'queryStarted':
+      scrollResultsToTop();
       debounce.cancel();
       tracker.invalidate();
       hostQueryPending = true;

@@ -214,7 +214,14 @@ describe('Sketch Search layout in VS Code (code-server + Chromium)', { timeout: 
     const docScroll = await pad.locator('body').evaluate(() => document.scrollingElement?.scrollTop ?? 0);
     assert.equal(docScroll, 0, 'the whole view scrolled');
     await screenshot(page, `${PREFIX}light-300-scrolled`);
-    await resultsSection().evaluate((e) => { e.scrollTop = 0; });
+    // Another stroke is a new query: its best matches show from the top again.
+    const n = (await resultsSection().evaluate((e) => e.scrollTop));
+    await drawStrokes(page, canvas(), [[{ x: 0.9, y: 0.9 }, { x: 0.95, y: 0.95 }]]);
+    await poll('the results to scroll back to the top for the new query', async () => (await resultsSection().evaluate((e) => e.scrollTop)) === 0, 10_000, 100)
+      .catch((e) => { throw new Error(`${(e as Error).message} (was ${n})`); });
+    await poll('the new results', async () => !((await pad.locator('[data-testid=latency]').getAttribute('class')) ?? '').includes('busy') && (await items().count()) > 0, 20_000, 200);
+    await sleep(300);
+    assert.equal(await resultsSection().evaluate((e) => e.scrollTop), 0, 'the new results are not shown from the top');
   });
 
   step('300 px sidebar: the result menu lies inside the view and no item wraps', async () => {
