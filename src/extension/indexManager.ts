@@ -14,7 +14,7 @@ import { acquireWriterLock } from '../core/writerLock';
 import { ANN_DEFAULT_THRESHOLD, ANN_MIN_RECALL, annVectors, openAnn, removeAnnFiles } from '../core/annIndex';
 import { PREPROCESS_VERSION, Stroke } from '../core/preprocess';
 import { CrashIsolatingFileEncoder, EncoderWorkerClient } from '../core/workerClient';
-import type { IndexState } from '../shared/protocol';
+import { FILE_TYPES, fileTypeOf, type FileType, type IndexState } from '../shared/protocol';
 
 export interface IndexStatus {
   state: IndexState;
@@ -298,6 +298,18 @@ export class IndexManager implements vscode.Disposable {
       (e) => { this.log(`search: onnxruntime top-k unavailable (${(e as Error).message}); using the JavaScript search`); return jsTopK; },
     );
     return this.engine;
+  }
+
+  /** The file types (chips) present in the index, in chip order. */
+  fileTypes(): FileType[] {
+    const seen = new Set<FileType>();
+    for (const { index } of this.folders.values()) {
+      for (const e of index.listEntries()) {
+        seen.add(fileTypeOf(e.path));
+        if (seen.size === FILE_TYPES.length) break;
+      }
+    }
+    return FILE_TYPES.filter((t) => seen.has(t));
   }
 
   skippedReport(): { folder: string; path: string; reason: string }[] {

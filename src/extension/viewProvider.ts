@@ -12,8 +12,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
-  ConfigMessage, fileTypeOf, FromWebviewMessage, ImageQueryBytesMessage, IndexStatusMessage, LIMITS, padStrokesToPoints, SearchFilter,
-  RecentQueryView, SearchResult, ToWebviewMessage, validateFromWebview,
+  ConfigMessage, fileTypeOf, type FileType, FromWebviewMessage, ImageQueryBytesMessage, IndexStatusMessage, LIMITS, padStrokesToPoints, SearchFilter,
+  RecentQueryView, type ResultsMessage, SearchResult, ToWebviewMessage, validateFromWebview,
 } from '../shared/protocol';
 import { renderWebviewHtml } from '../webview/html';
 import { readSettings } from './config';
@@ -39,7 +39,8 @@ const COMMAND_MAP = {
   openSettings: ['workbench.action.openSettings', '@ext:sketch-search.sketch-search'],
 } as const;
 
-interface ImageQuery { vector: Float32Array; label: string; excludeAbs?: string }
+/** `imageUri`: webview URI of the query file's thumbnail; `pasted`: the webview's own bitmap (it shows its copy). */
+interface ImageQuery { vector: Float32Array; label: string; excludeAbs?: string; imageUri?: string; pasted?: boolean }
 
 export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'sketchSearch.pad';
@@ -69,6 +70,9 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
    */
   private sketchSession: { id: string; own: boolean } | undefined;
   private recentTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The file types last sent (chips are shown only for these), and the throttle of their updates. */
+  private sentFileTypes: string | undefined;
+  private fileTypesTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
@@ -80,6 +84,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     this.recent.onDidChange(() => this.scheduleRecentPost());
     this.disposables.push(trackLastTextEditor());
     this.disposables.push(index.onDidChangeStatus(() => this.postStatus()));
+    this.disposables.push(index.onDidChangeStatus(() => this.scheduleFileTypes()));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration?.((e) => {
       if (e.affectsConfiguration('sketchSearch')) this.postConfig();
     }) ?? { dispose: () => undefined });
@@ -132,6 +137,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
         if (this.currentScope) this.post({ type: 'scope', ...this.currentScope });
         if (this.lastPushed && this.lastImageQuery) this.post(this.lastPushed);
         void this.postRecent();
+        this.postFileTypes(true);
         return;
       case 'drawing':
         this.index.setDrawing(m.active);
@@ -279,9 +285,12 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     this.sketchSession = undefined;
     const t0 = performance.now();
     try {
+      // The query's own thumbnail (shown in place of the pad) is made while it is encoded.
+      const thumb = opts.transient ? Promise.resolve(undefined) : this.queryThumbnail(file);
       const indexed = opts.transient ? undefined : this.index.vectorOf(file);
       const vector = indexed ?? (await this.index.embedQueryFile(file)).vector;
-      await this.rerunImageQuery({ vector, label, excludeAbs: opts.transient ? undefined : file }, t0);
+      const imageUri = await thumb;
+      await this.rerunImageQuery({ vector, label, excludeAbs: opts.transient ? undefined : file, imageUri, pasted: opts.transient || undefined }, t0);
       if (!opts.transient) await this.recent.addImage(file, label);
     } catch (e) {
       this.post({ type: 'results', query: { kind: 'image', label }, results: [], elapsedMs: performance.now() - t0, error: (e as Error).message });
@@ -293,14 +302,45 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     this.lastImageQuery = q;
     const hits = await this.searchFiltered(q.vector, readSettings().maxResults, this.filter, q.excludeAbs);
     if (this.lastImageQuery !== q) return; // superseded
-    this.showImageResults(q.label, hits, performance.now() - t0);
+    this.showImageResults(q.label, hits, performance.now() - t0, q);
   }
 
   /** Push results of an image query. */
-  showImageResults(label: string, hits: RankedHit[], elapsedMs: number): void {
+  showImageResults(label: string, hits: RankedHit[], elapsedMs: number, q?: Pick<ImageQuery, 'imageUri' | 'pasted'>): void {
     const results = this.toResults(hits);
-    this.lastPushed = { type: 'results', query: { kind: 'image', label }, results, elapsedMs };
+    const query: ResultsMessage['query'] = { kind: 'image', label };
+    if (q?.imageUri) query.imageUri = q.imageUri;
+    if (q?.pasted) query.pasted = true;
+    this.lastPushed = { type: 'results', query, results, elapsedMs };
     this.post(this.lastPushed);
+  }
+
+  /** A webview URI of a thumbnail of the query file (from the thumbnail cache), or undefined. */
+  private async queryThumbnail(file: string): Promise<string | undefined> {
+    try {
+      const thumb = await this.thumbs.get(file, PREVIEW_SIZE);
+      return thumb && this.view ? this.view.webview.asWebviewUri(vscode.Uri.file(thumb)).toString() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------- file types in the index
+
+  private scheduleFileTypes(): void {
+    if (this.fileTypesTimer) return;
+    // Status changes come with every indexing tick: look at the index at most once a second.
+    this.fileTypesTimer = setTimeout(() => { this.fileTypesTimer = undefined; this.postFileTypes(false); }, 1000);
+  }
+
+  /** Tell the webview which file types the index has (only when they changed, unless `force`). */
+  private postFileTypes(force: boolean): void {
+    let types: FileType[];
+    try { types = this.index.fileTypes(); } catch { return; }
+    const key = types.join(',');
+    if (!force && key === this.sentFileTypes) return;
+    this.sentFileTypes = key;
+    this.post({ type: 'fileTypes', types });
   }
 
   private searchFiltered(q: Float32Array, k: number, filter: SearchFilter, excludeAbs?: string): Promise<RankedHit[]> {
@@ -475,7 +515,11 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     void this.view?.webview.postMessage(m).then(undefined, () => undefined);
   }
 
-  dispose(): void { clearTimeout(this.recentTimer); for (const d of this.disposables) d.dispose(); }
+  dispose(): void {
+    clearTimeout(this.recentTimer);
+    if (this.fileTypesTimer) clearTimeout(this.fileTypesTimer);
+    for (const d of this.disposables) d.dispose();
+  }
 }
 
 /** Subfolders of `root` as '/'-paths, breadth first, skipping dot folders and node_modules. */

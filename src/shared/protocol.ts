@@ -141,7 +141,11 @@ export interface SearchResponse {
 /** Results pushed by the host (e.g. "Search with Image File…" or "Find Similar"). */
 export interface ResultsMessage {
   type: 'results';
-  query: { kind: 'image'; label: string };
+  /**
+   * `imageUri`: a webview URI of a thumbnail of the query file, shown in place of the pad.
+   * `pasted`: the query is the bitmap the webview itself pasted or dropped (it shows its own copy).
+   */
+  query: { kind: 'image'; label: string; imageUri?: string; pasted?: boolean };
   results: SearchResult[];
   elapsedMs: number;
   /** Set when the query image could not be read or encoded; results is then empty. */
@@ -179,6 +183,8 @@ export interface ScopeMessage { type: 'scope'; scopeId: string | null; label: st
 
 /** The host started an image query (drop/paste/Find Similar); the webview shows "Searching…". */
 export interface QueryStartedMessage { type: 'queryStarted'; label: string }
+/** The file types the index holds (the webview offers chips only for these); sent on ready and when they change. */
+export interface FileTypesMessage { type: 'fileTypes'; types: FileType[] }
 /** Ask the webview to clear the pad (command "Clear Sketch"). */
 export interface ClearPadMessage { type: 'clearPad' }
 
@@ -211,7 +217,8 @@ export type ToWebviewMessage =
   | ClearPadMessage
   | ConfigMessage
   | ScopeMessage
-  | QueryStartedMessage;
+  | QueryStartedMessage
+  | FileTypesMessage;
 
 // ---------------------------------------------------------------- validation
 

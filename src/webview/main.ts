@@ -6,13 +6,15 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { FILE_TYPES, LIMITS, type ConfigMessage, type FromWebviewMessage, type IndexStatusMessage, type ResultAction, type ToWebviewMessage } from '../shared/protocol';
+import { FILE_TYPES, LIMITS, type ConfigMessage, type FileType, type FromWebviewMessage, type IndexStatusMessage, type ResultAction, type ToWebviewMessage } from '../shared/protocol';
 import { FILE_TYPE_LABELS, FilterState, firstImageUri, QUERY_IMAGE_MIMES } from './filters';
 import { emptyStateText } from './format';
 import { t } from './l10n';
 import { icon, type IconName } from './icons';
 import { closeMenu } from './menu';
 import { isUndoKey, Pad, type ChangeReason } from './pad';
+import { PadLayout } from './padLayout';
+import { QueryImageView } from './queryImage';
 import { Debouncer, SearchTracker } from './requests';
 import { ResultsView } from './results';
 import { actionAnnouncement } from './actionOutcome';
@@ -69,7 +71,8 @@ hint.className = 'pad-hint';
 hint.setAttribute('aria-hidden', 'true');
 hint.textContent = t('Draw here, or paste an image');
 hint.title = t('You can also drop an image file here (hold Shift while dropping from the Explorer).');
-padWrap.append(canvas, hint);
+const queryImage = new QueryImageView(() => backToDrawing());
+padWrap.append(canvas, hint, queryImage.el);
 
 function toolButton(opts: { icon: IconName; label: string; testid?: string; toggle?: boolean }): HTMLElement {
   // Inline SVG in the slot (not the `icon` attribute) so no codicon font has to be shipped.
@@ -105,11 +108,12 @@ for (const [value, text] of [['thin', t('Thin')], ['medium', t('Medium')], ['thi
 const eraserBtn = toolButton({ icon: 'eraser', label: t('Eraser (removes whole strokes)'), testid: 'eraser-button', toggle: true }) as HTMLElement & { checked: boolean };
 const undoBtn = toolButton({ icon: 'discard', label: t('Undo ({0})', `${mod}Z`), testid: 'undo-button' });
 const redoBtn = toolButton({ icon: 'redo', label: t('Redo ({0})', isMac ? '⇧⌘Z' : 'Ctrl+Y'), testid: 'redo-button' });
-const clearBtn = toolButton({ icon: 'clear-all', label: t('Clear sketch (Escape)'), testid: 'clear-button' });
+const clearBtn = toolButton({ icon: 'trash', label: t('Clear sketch (Escape)'), testid: 'clear-button' });
 const imageBtn = toolButton({ icon: 'file-media', label: t('Search with image file…'), testid: 'image-search-button' });
 const spacer = document.createElement('span');
 spacer.className = 'spacer';
-toolbar.append(penSelect, eraserBtn, undoBtn, redoBtn, clearBtn, spacer, imageBtn);
+const collapseBtn = toolButton({ icon: 'chevron-up', label: t('Hide the sketch pad'), testid: 'collapse-button' });
+toolbar.append(penSelect, eraserBtn, undoBtn, redoBtn, clearBtn, spacer, imageBtn, collapseBtn);
 
 // Recent queries: its own button and popup (src/webview/recent.ts), beside "Search with image file…".
 const recentBtn = toolButton({ icon: 'history', label: t('Recent queries…'), testid: 'recent-button' });
@@ -173,11 +177,20 @@ scopeWrap.className = 'scope-wrap';
 scopeWrap.append(scopeBtn, scopeClear);
 filterBar.append(scopeWrap, chipGroup);
 
+/** File types the index has (null until the host said): chips only for these, and for pressed ones. */
+let presentTypes: ReadonlySet<FileType> | null = null;
+
 function refreshFilters(): void {
+  let shown = 0;
   for (const [ft, b] of chipButtons) {
     const on = filters.has(ft as (typeof FILE_TYPES)[number]);
     b.setAttribute('aria-pressed', String(on));
+    // A pressed chip stays, so a filter for a type that left the index can still be turned off.
+    b.hidden = !on && !presentTypes?.has(ft as FileType);
+    if (!b.hidden) shown++;
   }
+  // One type only: a chip would filter nothing.
+  chipGroup.hidden = shown < 2 && !filters.selectedTypes.length;
   const scoped = filters.scopeId !== null;
   scopeText.textContent = scoped ? filters.scopeLabel : t('All folders');
   scopeBtn.classList.toggle('active', scoped);
@@ -189,8 +202,10 @@ function refreshFilters(): void {
 function onFilterChanged(): void {
   refreshFilters();
   persist();
-  if (!pad.history.isEmpty) sendSearch();
-  else if (imageQueryLabel !== null) post({ type: 'filter', filter: filters.toFilter() });
+  scrollResultsToTop();
+  // An image query first: the strokes under the query image are not what is shown.
+  if (imageQueryLabel !== null) post({ type: 'filter', filter: filters.toFilter() });
+  else if (!pad.history.isEmpty) sendSearch();
 }
 
 chipGroup.addEventListener('click', (e) => {
@@ -203,7 +218,7 @@ chipGroup.addEventListener('click', (e) => {
 // Arrow keys move between chips (one tab stop for the group would hide the pressed state; keep them all tabbable).
 chipGroup.addEventListener('keydown', (e) => {
   if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
-  const bs = [...chipButtons.values()];
+  const bs = [...chipButtons.values()].filter((b) => !b.hidden);
   const i = bs.indexOf(document.activeElement as HTMLButtonElement);
   if (i < 0) return;
   e.preventDefault();
@@ -212,12 +227,32 @@ chipGroup.addEventListener('keydown', (e) => {
 scopeBtn.addEventListener('click', () => post({ type: 'pickScope' }));
 scopeClear.addEventListener('click', () => { post({ type: 'pickScope', clear: true }); scopeBtn.focus(); });
 
-app.append(padWrap, toolbar, status.el, filterBar, results.el, live);
+// The pad, its tools, the status and the filters stay put; only the results scroll under them.
+const top = document.createElement('div');
+top.className = 'top';
+const padLayout = new PadLayout(padWrap, app, { size: saved.padSize, collapsed: saved.padCollapsed }, {
+  onChange: () => persist(),
+  onCollapsed: (collapsed) => {
+    collapseBtn.setAttribute('aria-expanded', String(!collapsed));
+    const label = collapsed ? t('Show the sketch pad') : t('Hide the sketch pad');
+    if (collapseBtn.getAttribute('aria-label') === label) return;
+    collapseBtn.replaceChildren(icon(collapsed ? 'chevron-down' : 'chevron-up'));
+    collapseBtn.setAttribute('label', label);
+    collapseBtn.setAttribute('aria-label', label);
+    collapseBtn.title = label;
+  },
+});
+top.append(padWrap, padLayout.resizer, toolbar, status.el, filterBar);
+app.append(top, results.el, live);
+padLayout.apply();
 
 // ---------------------------------------------------------------- state
 
 let lastIndex: IndexStatusMessage | undefined;
 let imageQueryLabel: string | null = null;
+/** The query image's webview URI (host thumbnail) and the data URL of the last pasted/dropped bitmap. */
+let imageQueryUri: string | undefined;
+let pastedImage: string | undefined;
 let searchError: string | undefined;
 let config: ConfigMessage = { type: 'config', gridSize: 'medium', showScores: 'always', minScore: 0 };
 let hostQueryPending = false;
@@ -235,7 +270,10 @@ eraserBtn.checked = saved.eraser;
 const debounce = new Debouncer(sendSearch, SEARCH_DEBOUNCE_MS);
 
 function persist(): void {
-  saveState(vscode, { history: pad.history, pen: pad.penWidth, eraser: pad.eraserOn, lastRequestId: tracker.lastId, types: filters.selectedTypes });
+  saveState(vscode, {
+    history: pad.history, pen: pad.penWidth, eraser: pad.eraserOn, lastRequestId: tracker.lastId, types: filters.selectedTypes,
+    padSize: padLayout.size, padCollapsed: padLayout.collapsed,
+  });
 }
 
 function setDisabled(el: HTMLElement, disabled: boolean): void {
@@ -247,10 +285,15 @@ function setDisabled(el: HTMLElement, disabled: boolean): void {
 }
 
 function refreshChrome(): void {
-  setDisabled(undoBtn, !pad.history.canUndo);
-  setDisabled(redoBtn, !pad.history.canRedo);
+  // While the results are for an image, that image covers the pad: the strokes wait under it.
+  const showImage = imageQueryLabel !== null && !searchError;
+  if (showImage) queryImage.show(imageQueryLabel!, imageQueryUri); else queryImage.hide();
+  canvas.classList.toggle('covered', showImage);
+  canvas.toggleAttribute('inert', showImage);
+  setDisabled(undoBtn, showImage || !pad.history.canUndo);
+  setDisabled(redoBtn, showImage || !pad.history.canRedo);
   setDisabled(clearBtn, pad.history.isEmpty && results.size === 0 && imageQueryLabel === null);
-  hint.hidden = !pad.history.isEmpty;
+  hint.hidden = !pad.history.isEmpty || showImage;
   // Filters are pointless while nothing can be searched (Restricted Mode, no folder, model failed).
   const st = lastIndex?.state;
   filterBar.hidden = st === 'restricted' || st === 'noWorkspace' || (st === 'error' && (lastIndex?.indexed ?? 0) === 0 && results.size === 0);
@@ -268,8 +311,14 @@ function refreshChrome(): void {
   );
 }
 
+/** A new query from the user: its best matches are at the top of the (separately scrolling) results. */
+function scrollResultsToTop(): void {
+  results.el.scrollTop = 0;
+}
+
 function onStrokesChanged(reason: ChangeReason): void {
   persist();
+  scrollResultsToTop();
   if (pad.history.isEmpty) {
     debounce.cancel();
     dropResults();
@@ -293,6 +342,7 @@ function clearAll(): void {
 function dropResults(): void {
   tracker.invalidate();
   imageQueryLabel = null;
+  imageQueryUri = undefined;
   searchError = undefined;
   results.clear();
   status.setLatency(null);
@@ -307,6 +357,18 @@ function sendSearch(): void {
   post({ type: 'search', requestId, strokes: toPadStrokes(pad.history.strokes, pad.sideCss), filter: filters.toFilter() });
   status.setBusy();
   refreshChrome();
+}
+
+/** Leave the image query: the pad (its strokes were kept) comes back and searches again. */
+function backToDrawing(): void {
+  imageQueryLabel = null;
+  imageQueryUri = undefined;
+  searchError = undefined;
+  scrollResultsToTop();
+  if (pad.history.isEmpty) dropResults(); else sendSearch();
+  refreshChrome();
+  canvas.focus();
+  announce(t('Back to the drawing'));
 }
 
 /** Result actions waiting for the host's answer, by requestId (what to announce when it comes). */
@@ -355,6 +417,10 @@ toolbar.addEventListener('keydown', (e) => {
   if (u === 'undo') pad.undo(); else pad.redo();
 });
 imageBtn.addEventListener('click', () => post({ type: 'command', command: 'searchWithImageFile' }));
+collapseBtn.addEventListener('click', () => {
+  padLayout.setCollapsed(!padLayout.collapsed);
+  announce(padLayout.collapsed ? t('Sketch pad hidden') : t('Sketch pad shown'));
+});
 
 // ---------------------------------------------------------------- host messages
 
@@ -365,6 +431,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
     case 'searchResponse':
       if (!tracker.accept(msg.requestId)) return; // stale: a newer request was sent, or the pad was cleared
       imageQueryLabel = null;
+      imageQueryUri = undefined;
       searchError = msg.error;
       results.show(Array.isArray(msg.results) ? msg.results : []);
       status.setLatency(msg.error ? null : msg.elapsedMs);
@@ -386,12 +453,17 @@ window.addEventListener('message', (ev: MessageEvent) => {
       const strokes = unitStrokes(msg.strokes);
       if (strokes.length === 0) break;
       closeMenu(false);
+      // A drawing brought back while an image query covers the pad: the pad comes back with it.
+      imageQueryLabel = null;
+      imageQueryUri = undefined;
       pad.replaceStrokes(strokes); // undoable; -> onStrokesChanged
+      scrollResultsToTop();
       sendSearch();
       canvas.focus({ preventScroll: true });
       break;
     }
     case 'queryStarted':
+      scrollResultsToTop();
       debounce.cancel();
       tracker.invalidate();
       hostQueryPending = true;
@@ -404,6 +476,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       tracker.invalidate();
       hostQueryPending = false;
       imageQueryLabel = msg.query?.label ?? t('Image query');
+      imageQueryUri = typeof msg.query?.imageUri === 'string' ? msg.query.imageUri : msg.query?.pasted ? pastedImage : undefined;
       searchError = msg.error;
       results.show(Array.isArray(msg.results) ? msg.results : [], imageQueryLabel);
       status.setLatency(msg.error ? null : msg.elapsedMs);
@@ -413,8 +486,8 @@ window.addEventListener('message', (ev: MessageEvent) => {
       const minChanged = config.minScore !== msg.minScore;
       config = msg;
       results.setOptions(msg);
-      if (minChanged && !pad.history.isEmpty) sendSearch();
-      else if (minChanged && imageQueryLabel !== null) post({ type: 'filter', filter: filters.toFilter() });
+      if (minChanged && imageQueryLabel !== null) post({ type: 'filter', filter: filters.toFilter() });
+      else if (minChanged && !pad.history.isEmpty) sendSearch();
       break;
     }
     case 'scope': {
@@ -429,6 +502,10 @@ window.addEventListener('message', (ev: MessageEvent) => {
     case 'indexStatus':
       lastIndex = msg;
       status.setIndexStatus(msg);
+      break;
+    case 'fileTypes':
+      presentTypes = new Set(Array.isArray(msg.types) ? msg.types : []);
+      refreshFilters();
       break;
     case 'thumbnail':
       results.setThumbnail(msg.resultId, msg.thumbnailUri, msg.preview === true);
@@ -457,6 +534,7 @@ async function queryWithBlob(blob: Blob): Promise<void> {
   if (!mime) { announce(t('Only PNG, JPEG, GIF or WebP images can be pasted')); return; }
   if (blob.size > LIMITS.maxImageBytes) { announce(t('The image is too large (over 8 MB)')); return; }
   const base64 = await blobToBase64(blob);
+  pastedImage = `data:${mime};base64,${base64}`; // shown in place of the pad when the results come
   post({ type: 'imageQueryBytes', mime, base64, filter: filters.toFilter() });
 }
 

@@ -2,6 +2,7 @@
  * A small accessible context menu (role="menu"/"menuitem", arrow keys, Home/End, Enter/Space,
  * Escape/Tab to close, focus restored to the opener). Themed with VS Code's menu colours.
  */
+import { placeMenu } from './menuPlacement';
 
 export type MenuEntry = { id: string; label: string; shortcut?: string } | { separator: true };
 
@@ -42,6 +43,7 @@ export function showMenu(
     const label = document.createElement('span');
     label.className = 'menu-label';
     label.textContent = e.label;
+    label.title = e.label; // the label ellipsizes (never wraps) in a very narrow view
     item.append(label);
     if (e.shortcut) {
       const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -100,12 +102,14 @@ export function showMenu(
 
   document.body.append(menu);
   opener.setAttribute('aria-expanded', 'true');
-  // Place inside the viewport.
+  // All of it inside the view: shifted, flipped above, shrunk (labels ellipsize) or scrolling.
   const r = menu.getBoundingClientRect();
-  const x = Math.max(2, Math.min(at.x, window.innerWidth - r.width - 2));
-  const y = at.y + r.height > window.innerHeight - 2 ? Math.max(2, at.y - r.height) : at.y;
-  menu.style.left = `${x}px`;
-  menu.style.top = `${y}px`;
+  const root = document.documentElement;
+  const p = placeMenu(at, { width: r.width, height: r.height }, { width: root.clientWidth || window.innerWidth, height: root.clientHeight || window.innerHeight });
+  if (p.width !== undefined) menu.style.width = `${p.width}px`;
+  if (p.maxHeight !== undefined) menu.style.maxHeight = `${p.maxHeight}px`;
+  menu.style.left = `${p.x}px`;
+  menu.style.top = `${p.y}px`;
   openMenu = { el: menu, close };
   document.addEventListener('pointerdown', onOutside, true);
   window.addEventListener('blur', onBlurWindow);

@@ -9,6 +9,7 @@
  */
 import type { GridSize, ResultAction, SearchResult, ShowScores } from '../shared/protocol';
 import { formatFolder, formatScore, moveInGrid, resultKeyAction, resultsAnnouncement } from './format';
+import { fitTile } from './tile';
 import { icon } from './icons';
 import { t } from './l10n';
 import { showMenu, type MenuEntry } from './menu';
@@ -340,7 +341,7 @@ export class ResultsView {
     img.decoding = 'async';
     img.alt = '';
     img.draggable = false;
-    img.addEventListener('load', () => item.thumb.classList.remove('loading', 'broken'));
+    img.addEventListener('load', () => { item.thumb.classList.remove('loading', 'broken'); fitTile(img); });
     img.addEventListener('error', () => { item.thumb.classList.remove('loading'); item.thumb.classList.add('broken'); img.remove(); });
     img.src = uri;
     item.thumb.replaceChildren(img);

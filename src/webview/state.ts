@@ -1,6 +1,7 @@
 /** What survives hiding and re-showing the view, via vscode.getState()/setState(). */
 import { FILE_TYPES, type FileType } from '../shared/protocol';
 import { StrokeHistory, type HistoryJSON } from './history';
+import { decodePadSize } from './padSize';
 
 export const PEN_WIDTHS = { thin: 2, medium: 4, thick: 8 } as const;
 export type PenWidth = keyof typeof PEN_WIDTHS;
@@ -13,6 +14,10 @@ export interface PersistedState {
   lastRequestId: number;
   /** File-type chips that are on (optional: older states lack it). */
   types?: FileType[];
+  /** Pad side the user dragged it to, in CSS px (absent: automatic). */
+  padSize?: number;
+  /** The pad is collapsed (only the toolbar and the results show). */
+  padCollapsed?: boolean;
 }
 
 export interface LoadedState {
@@ -21,11 +26,15 @@ export interface LoadedState {
   eraser: boolean;
   lastRequestId: number;
   types?: FileType[];
+  padSize?: number | null;
+  padCollapsed?: boolean;
 }
 
 export function encodeState(s: LoadedState): PersistedState {
   const e: PersistedState = { v: 1, history: s.history.toJSON(), pen: s.pen, eraser: s.eraser, lastRequestId: s.lastRequestId };
   if (s.types?.length) e.types = [...s.types];
+  if (typeof s.padSize === 'number') e.padSize = s.padSize;
+  if (s.padCollapsed) e.padCollapsed = true;
   return e;
 }
 
@@ -42,6 +51,8 @@ export function decodeState(x: unknown): LoadedState {
     eraser: ok && o.eraser === true,
     lastRequestId,
     types: ok && Array.isArray(o.types) ? [...new Set(o.types.filter((x): x is FileType => (FILE_TYPES as readonly unknown[]).includes(x)))] : [],
+    padSize: ok ? decodePadSize(o.padSize) : null,
+    padCollapsed: ok && o.padCollapsed === true,
   };
 }
 

@@ -116,7 +116,8 @@ async function activeTabIs(name: string, timeoutMs = 20_000): Promise<void> {
 
 async function openSketchPad(): Promise<void> {
   await runCommand(page, 'Sketch Search: Open Sketch Pad');
-  await poll('the sketch pad canvas', async () => canvas().isVisible(), 30_000, 300);
+  // While the results are for an image, the query image is shown in place of the canvas.
+  await poll('the sketch pad canvas', async () => (await canvas().isVisible()) || pad.locator('[data-testid=query-image]').isVisible(), 30_000, 300);
 }
 
 /** A row of the Explorer tree by its exact label. */
