@@ -52,7 +52,8 @@ test('filters, scope, lazy thumbnails and image queries', async () => {
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const last = (type: string): any => [...posted].reverse().find((m) => m.type === type);
-  const settle = () => new Promise((r) => setTimeout(r, 30));
+  // Thumbnails are made by background workers: wait for them (a fixed 30 ms flaked on a loaded machine).
+  const settle = async () => { for (let i = 0; i < 50 && (provider as unknown as { thumbWorkers: number }).thumbWorkers > 0; i++) await new Promise((r) => setTimeout(r, 20)); await new Promise((r) => setTimeout(r, 30)); };
 
   await provider.onMessage({ type: 'ready' });
   const cfg = last('config');
