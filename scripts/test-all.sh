@@ -85,7 +85,7 @@ if [ -n "${SKIP_E2E:-}" ]; then skip "E2E" "SKIP_E2E"
 elif [ -z "$HAVE_VSIX" ]; then
   FAILED=$((FAILED + 1)); SUMMARY+=("FAIL        E2E (no VSIX: packaging failed)")
 else
-  step "E2E: VSIX in code-server + Chromium" 1200 env SKETCH_SEARCH_VSIX="$VSIX" \
+  step "E2E: VSIX in code-server + Chromium" 2400 env SKETCH_SEARCH_VSIX="$VSIX" \
     node --import tsx --test --test-reporter=spec --test-concurrency=1 test/e2e/*.test.ts
 fi
 
