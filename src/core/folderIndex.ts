@@ -248,7 +248,10 @@ export class FolderIndex {
     await this.appendJournal(gone.map((r) => ({ del: r })));
     await this.encodeFiles(files, onProgress, token);
     // A folder appeared (moved in, checked out): its files may not get their own events.
-    if (sawFolder && !token?.cancelled) await this.reconcile(undefined, token);
+    if (sawFolder && !token?.cancelled) {
+      const n = files.length;
+      await this.reconcile(onProgress && ((p) => onProgress({ done: n + p.done, total: n + p.total })), token);
+    }
     await this.maybeSave();
   }
 

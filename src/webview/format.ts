@@ -88,7 +88,8 @@ export interface EmptyStateInput {
 /** The message shown in place of the grid, or null when results are shown. */
 export function emptyStateText(x: EmptyStateInput): string | null {
   if (x.resultsCount > 0) return null;
-  if (x.error) return t('Search failed: {0}', x.error);
+  // An image query's error is the host's own sentence ("x.png is not a readable image: …").
+  if (x.error) return x.hasImageQuery ? x.error : t('Search failed: {0}', x.error);
   if (x.index?.state === 'restricted') {
     return t('Images are indexed once you trust this workspace: decoding them runs native code.');
   }

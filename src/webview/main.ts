@@ -367,7 +367,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       // The host re-sends the shown results to a re-created view; the same list twice keeps its tiles.
       if (!results.shows(Array.isArray(msg.results) ? msg.results : [], imageQueryLabel)) results.show(Array.isArray(msg.results) ? msg.results : [], imageQueryLabel);
       status.setLatency(msg.error ? null : msg.elapsedMs);
-      if (msg.error) announce(t('Search failed: {0}', msg.error));
+      if (msg.error) announce(msg.error);
       break;
     case 'config': {
       const minChanged = config.minScore !== msg.minScore;

@@ -24,6 +24,10 @@ test('status texts: skipped files and a paused index', () => {
   const p = formatStatus({ type: 'indexStatus', state: 'paused', indexed: 1234, total: 1234 });
   assert.equal(p.text, 'Indexing paused — 1,234 images indexed');
   assert.doesNotMatch(p.text, /Rebuild/);
+  // An unreadable query image: the host's sentence as it is, once.
+  const msg = 'x.png is not a readable image: the file is truncated';
+  assert.equal(emptyStateText({ resultsCount: 0, hasStrokes: false, hasImageQuery: true, searching: false, error: msg }), msg);
+  assert.equal(emptyStateText({ resultsCount: 0, hasStrokes: true, hasImageQuery: false, searching: false, error: 'model failed' }), 'Search failed: model failed');
 });
 
 test('numbers', () => {
