@@ -295,8 +295,6 @@ export class IndexManager implements vscode.Disposable {
     return true;
   }
 
-  get isPaused(): boolean { return this.paused || this.status.state === 'paused'; }
-
   /** Index only what is missing or changed (a reconcile: stored vectors are kept). */
   resume(): void {
     if (!this.started) { void this.start(); return; }

@@ -278,7 +278,17 @@ describe('Sketch Search follows the index (code-server + Chromium)', { timeout: 
     assert.ok(names.includes('star-a.png') && names.includes('star-b.png'), `the star copies are not in the results: ${names.join(', ')}`);
     // Focus a result that stays (the last one that is not deleted).
     const keep = [...names].reverse().find((n) => !n.startsWith('star-'))!;
-    await items().filter({ has: pad.locator(`.name:text-is("${keep}")`) }).first().focus();
+    const kept = items().filter({ has: pad.locator(`.name:text-is("${keep}")`) }).first();
+    await kept.focus();
+    // Scroll whatever scrolls the results a little: the position must survive the update.
+    const scrolled = await kept.evaluate((el) => {
+      let s: Element | null = el.parentElement;
+      while (s && s.scrollHeight <= s.clientHeight) s = s.parentElement;
+      const sc = (s ?? document.scrollingElement) as HTMLElement;
+      sc.scrollTop = Math.min(60, sc.scrollHeight - sc.clientHeight);
+      sc.setAttribute('data-e2e-scroller', '');
+      return sc.scrollTop;
+    });
     fs.rmSync(path.join(workspace, 'similar/star-a.png'));
     fs.rmSync(path.join(workspace, 'similar/star-b.png'));
     const t0 = Date.now();
@@ -289,6 +299,9 @@ describe('Sketch Search follows the index (code-server + Chromium)', { timeout: 
     console.log(`# deleted results gone after ${Date.now() - t0} ms`);
     const focused = await pad.locator('body').evaluate(() => document.activeElement?.getAttribute('data-name') ?? document.activeElement?.tagName ?? '');
     assert.equal(focused, keep, 'focus did not stay on the selected result');
+    const after = await pad.locator('[data-e2e-scroller]').evaluate((el) => el.scrollTop).catch(() => -1);
+    console.log(`# scroll position ${scrolled} -> ${after}`);
+    assert.ok(Math.abs(after - scrolled) <= 2, `the scroll position moved from ${scrolled} to ${after}`);
 
     fs.copyFileSync(path.join(workspace, 'images/star.png'), path.join(workspace, 'added/star-new.png'));
     await poll('the new file to appear in the results', async () => (await resultNames(pad)).includes('star-new.png'), 15_000, 300);
@@ -335,6 +348,7 @@ describe('Sketch Search follows the index (code-server + Chromium)', { timeout: 
     console.log(`# after Resume: ${seen.view.join(' | ')}`);
     const totals = new Set(seen.view.filter((s) => /Indexing \d/.test(s)).map((s) => nums(s)[1]));
     assert.ok(totals.size > 0, `no progress shown after Resume: ${seen.view.join(' | ')}`);
-    for (const t of totals) assert.ok(t <= missing, `Resume indexed ${t} files, but only ${missing} were missing`);
+    // A reconcile also retries the files skipped before (the two bad ones): cheap, and they may be fixed.
+    for (const t of totals) assert.ok(t <= missing + 2, `Resume indexed ${t} files, but only ${missing} were missing (+2 skipped retried)`);
   }, 300_000);
 });
