@@ -69,7 +69,16 @@ async function waitViewReady(timeoutMs = 120_000): Promise<string> {
   }, timeoutMs, 400);
 }
 
+let workbenchOpen = false;
+/** Every step can run on its own (--test-name-pattern): the first one to run opens the workbench. */
+async function ensureWorkbench(): Promise<void> {
+  if (workbenchOpen) return;
+  await openWorkbench(page, cs!.url);
+  workbenchOpen = true;
+}
+
 async function openSketchPad(): Promise<void> {
+  await ensureWorkbench();
   if (await canvas().isVisible().catch(() => false)) return;
   // Keys typed while a control inside the webview has focus may not reach the workbench.
   await page.locator('.part.statusbar').click({ position: { x: 600, y: 5 } }).catch(() => undefined);
@@ -207,7 +216,7 @@ describe('Sketch Search follows the index (code-server + Chromium)', { timeout: 
   const INDEXED = E2E_SET.length + 2; // + the two star copies; the bad files are skipped
 
   e2e('Find Similar from the Explorer while the Sketch Pad (with a drawing on it) is hidden: thumbnails load', async () => {
-    await openWorkbench(page, cs!.url);
+    await ensureWorkbench();
     await waitStatusBarReady(INDEXED);
     // A drawing on the pad, then another view in front: the pad's webview is gone and, when shown
     // again, restores the drawing (and would search it) while the image query arrives.
@@ -222,6 +231,7 @@ describe('Sketch Search follows the index (code-server + Chromium)', { timeout: 
   }, 240_000);
 
   e2e('Find Similar from the image editor title with the side bar closed: thumbnails load', async () => {
+    await ensureWorkbench();
     const row = await showExplorerItem('images/cat.png');
     await row.dblclick();
     await page.locator('.tabs-container .tab.active', { hasText: 'cat.png' }).waitFor({ state: 'visible', timeout: 20_000 });
@@ -236,6 +246,7 @@ describe('Sketch Search follows the index (code-server + Chromium)', { timeout: 
   });
 
   e2e('a truncated PNG as the query: one plain message, no libvips text; skipped files counted and listed', async () => {
+    await ensureWorkbench();
     const toastsBefore = await page.locator('.notifications-toasts .notification-toast').count();
     await findSimilarFromExplorer(TRUNCATED);
     const empty = pad.locator('[data-testid=empty-state]');
