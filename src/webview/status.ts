@@ -103,13 +103,21 @@ export class StatusLine {
     const full = v.skippedText ? `${v.text}, ${v.skippedText}` : v.text;
     if (v.skippedText) {
       this.skipped.textContent = v.skippedText;
-      this.text.replaceChildren(`${v.text}, `, this.skipped);
+      // Re-inserting the link would blur it if it has focus: only the text before it changes.
+      if (this.skipped.parentElement !== this.text) this.text.replaceChildren(document.createTextNode(''), this.skipped);
+      this.text.firstChild!.textContent = `${v.text}, `;
     } else {
       this.text.textContent = v.text;
     }
     this.text.title = s.provider ? `${full} (${s.provider})` : full;
+    // Keyboard users keep their place: cancel -> Resume -> cancel as the state flips.
+    const focusedControl = document.activeElement === this.cancel || document.activeElement === this.resume;
     this.cancel.hidden = s.state !== 'indexing';
     this.resume.hidden = s.state !== 'paused';
+    if (focusedControl) {
+      if (!this.resume.hidden) this.resume.focus();
+      else if (!this.cancel.hidden) this.cancel.focus();
+    }
     this.el.dataset.state = s.state;
     this.el.dataset.kind = v.kind;
     this.trust.hidden = !v.trustButton;
