@@ -51,6 +51,7 @@ export class IndexManager implements vscode.Disposable {
   private pendingChanged = new Set<string>();
   private pendingDeleted = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private flushFirstAt = 0;
   private disposables: vscode.Disposable[] = [];
   private started = false;
   private engine: Promise<TopKEngine> | undefined;
@@ -245,9 +246,12 @@ export class IndexManager implements vscode.Disposable {
     this.scheduleFlush();
   }
 
+  /** Batch watcher events: after 300 ms of quiet, but at least once a second during churn (so deletions reach the results). */
   private scheduleFlush(): void {
+    const now = Date.now();
     if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => this.applyWatcherEvents(), 300);
+    else this.flushFirstAt = now;
+    this.flushTimer = setTimeout(() => { this.flushTimer = undefined; this.applyWatcherEvents(); }, Math.max(0, Math.min(300, this.flushFirstAt + 1000 - now)));
   }
 
   private applyWatcherEvents(): void {

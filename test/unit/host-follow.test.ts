@@ -228,3 +228,87 @@ test('plain decoder messages (real libvips errors)', async () => {
     assert.doesNotMatch(r, /vips|libpng|Input buffer/i);
   }
 });
+
+test('IndexManager: watcher indexing counts what is done; cancel pauses; resume indexes only what is missing; churn is flushed every second', async () => {
+  const { IndexManager } = await import('../../src/extension/indexManager');
+  const { FolderIndex } = await import('../../src/core/folderIndex');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sks-im-'));
+  const wf = { uri: vscodeMock.Uri.file(root), name: 'ws', index: 0 };
+  const ctx = { extensionPath: '/ext', storageUri: vscodeMock.Uri.file(path.join(root, '.st')), globalStorageUri: vscodeMock.Uri.file(path.join(root, '.gst')) };
+  const im = new IndexManager(ctx as never, () => undefined);
+  const encoded: string[] = [];
+  const encoder = {
+    modelId: 'm', dim: 4,
+    async embedFiles(ps: string[]) {
+      await sleep(30); // slow enough to cancel in the middle
+      return ps.map((p) => {
+        encoded.push(path.basename(p));
+        const b = fs.readFileSync(p);
+        const h = crypto.createHash('sha256').update(b).digest();
+        return { ok: true as const, vector: new Float32Array([h[0] + 1, h[1], h[2], h[3]]), hash: crypto.createHash('sha1').update(b).digest('hex'), size: b.length };
+      });
+    },
+  };
+  const index = new FolderIndex(root, path.join(root, '.st', 'i.sksidx'), encoder, { preprocessVersion: 1, batchSize: 4 });
+  const internals = im as unknown as { folders: Map<string, unknown>; started: boolean; onChanged(u: unknown): void; applyWatcherEvents(): void };
+  internals.folders.set(wf.uri.toString(), { wf, index });
+  internals.started = true;
+  const statuses: { state: string; done: number; total: number }[] = [];
+  im.onDidChangeStatus((s) => statuses.push({ state: s.state, done: s.done, total: s.total }));
+  let indexChanges = 0;
+  (im as { onDidChangeIndex?: (l: () => void) => unknown }).onDidChangeIndex?.(() => indexChanges++);
+
+  // 20 files copied in: the count goes up batch by batch (not "0/20" until done).
+  const files = Array.from({ length: 20 }, (_, i) => path.join(root, `a${i}.png`));
+  files.forEach((f, i) => fs.writeFileSync(f, `a${i}`));
+  fs.writeFileSync(path.join(root, 'notes.md'), 'x'); // not counted
+  for (const f of [...files, path.join(root, 'notes.md')]) internals.onChanged(vscodeMock.Uri.file(f));
+  await sleep(400);
+  await im.idle();
+  const indexing = statuses.filter((s) => s.state === 'indexing');
+  assert.ok(indexing.length > 0 && indexing.every((s) => s.total === 20), `totals: ${JSON.stringify(indexing)}`);
+  assert.ok(indexing.some((s) => s.done > 0 && s.done < 20), `no partial count: ${JSON.stringify(indexing)}`);
+  assert.equal(statuses.at(-1)!.state, 'ready');
+  assert.equal(index.size, 20);
+  assert.ok(indexChanges > 0, 'onDidChangeIndex fired');
+
+  // 40 more; cancel after a few batches: paused, nothing more encoded, even for new events.
+  statuses.length = 0;
+  const more = Array.from({ length: 40 }, (_, i) => path.join(root, `b${i}.png`));
+  more.forEach((f, i) => fs.writeFileSync(f, `b${i}`));
+  for (const f of more) internals.onChanged(vscodeMock.Uri.file(f));
+  await sleep(300 + 30 * 3);
+  assert.equal(im.current.state, 'indexing');
+  assert.equal(im.cancel(), true);
+  await im.idle();
+  assert.equal(im.current.state, 'paused');
+  const atPause = index.size;
+  assert.ok(atPause > 20 && atPause < 60, `indexed at pause: ${atPause}`);
+  fs.writeFileSync(path.join(root, 'c0.png'), 'c0');
+  internals.onChanged(vscodeMock.Uri.file(path.join(root, 'c0.png')));
+  await sleep(400);
+  await im.idle();
+  assert.equal(index.size, atPause, 'nothing is encoded while paused');
+  assert.equal(im.current.state, 'paused');
+  assert.equal(im.cancel(), false, 'nothing to cancel while paused');
+
+  // Resume: only the missing ones are encoded.
+  encoded.length = 0;
+  statuses.length = 0;
+  im.resume();
+  await sleep(50);
+  await im.idle();
+  assert.equal(index.size, 61);
+  assert.equal(encoded.length, 61 - atPause, `resume encoded ${encoded.length}`);
+  const totals = new Set(statuses.filter((s) => s.state === 'indexing' && s.total > 0).map((s) => s.total));
+  assert.deepEqual([...totals], [61 - atPause]);
+  assert.equal(im.current.state, 'ready');
+
+  // Churn: events every 40 ms for 2.5 s are applied at least every second, not only when it stops.
+  const flushes: number[] = [];
+  const t0 = Date.now();
+  internals.applyWatcherEvents = () => { flushes.push(Date.now() - t0); };
+  while (Date.now() - t0 < 2500) { internals.onChanged(vscodeMock.Uri.file(path.join(root, `z${Date.now()}.png`))); await sleep(40); }
+  assert.ok(flushes.filter((t) => t < 2500).length >= 2, `flushes during churn at ${flushes.join(', ')} ms`);
+  im.dispose();
+});
