@@ -12,7 +12,7 @@ export function plainImageReason(e: unknown): string {
   if (code === 'EACCES' || code === 'EPERM' || /EACCES|EPERM/.test(msg)) return 'permission denied';
   if (/^empty file$/i.test(msg)) return 'the file is empty';
   if (/over the .* limit|too large/i.test(msg)) return msg.startsWith('file is') ? `the ${msg}` : 'the file is too large';
-  if (/unsupported image format/i.test(msg)) return 'the file is not in a supported image format';
+  if (/unsupported image format/i.test(msg)) return 'not a supported image format';
   if (/premature end|unexpected end|truncated|read error|end of (file|data|stream)|libpng|short read/i.test(msg)) return 'the file is truncated';
   if (/XML parse error|svg/i.test(msg)) return 'the SVG is not well-formed';
   if (/corrupt header|unable to parse|bogus|invalid|corrupt/i.test(msg)) return 'the file is damaged';

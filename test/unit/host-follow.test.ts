@@ -161,7 +161,7 @@ test('item 7: an unreadable query image is said once, in plain words; the detail
   assert.deepEqual(recorded.messages, [], 'no toast while the view shows it');
   assert.ok(logs.some((l) => l.includes('vipspng: libpng read error')), 'the raw text is in the Output channel');
   await provider.runImageQuery('/x/fake.png', 'Similar to fake.png');
-  assert.equal(last('results').error, 'fake.png is not a readable image: the file is not in a supported image format');
+  assert.equal(last('results').error, 'fake.png is not a readable image: not a supported image format');
   // Without a visible view: one toast instead.
   view.visible = false;
   await provider.runImageQuery('/x/broken.png', 'Similar to broken.png');
@@ -220,7 +220,7 @@ test('plain decoder messages (real libvips errors)', async () => {
   const reason = async (b: Buffer) => { try { await imageToRgb(b); return 'decoded'; } catch (e) { return plainImageReason(e); } };
   assert.equal(await reason(png.subarray(0, Math.floor(png.length / 2))), 'the file is truncated');
   assert.equal(await reason(jpg.subarray(0, Math.floor(jpg.length / 2))), 'the file is truncated');
-  assert.equal(await reason(Buffer.from('hello world')), 'the file is not in a supported image format');
+  assert.equal(await reason(Buffer.from('hello world')), 'not a supported image format');
   assert.equal(await reason(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><rect')), 'the SVG is not well-formed');
   assert.equal(plainImageReason(Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' })), 'the file no longer exists');
   assert.equal(plainImageReason(new Error('empty file')), 'the file is empty');
