@@ -5,6 +5,7 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import { plainImageReason } from './imageErrors';
 import { imageToRgb, looksLikeSketch, MAX_INPUT_PIXELS, sketchImageToRgb } from './decode';
 import { createEncoder, Encoder, EncoderOptions } from './encoder';
 import { loadModelInfo } from './model';
@@ -12,7 +13,8 @@ import { rgbToTensor, sketchTensor, Stroke } from './preprocess';
 
 export type EmbedResult =
   | { ok: true; vector: Float32Array; hash: string; size: number }
-  | { ok: false; error: string };
+  /** `error`: plain words for people; `detail`: the decoder's own text, for the logs. */
+  | { ok: false; error: string; detail?: string };
 
 export interface ImageLimits {
   maxInputPixels?: number;
@@ -58,7 +60,7 @@ export class Embedder {
         slots.push(i);
         meta.push({ hash: crypto.createHash('sha1').update(bytes).digest('hex'), size: bytes.length });
       } catch (e) {
-        results[i] = { ok: false, error: describeError(e) };
+        results[i] = { ok: false, error: describeError(e), detail: rawDetail(e) };
       }
     }));
     if (tensors.length > 0) {
@@ -97,12 +99,12 @@ async function readLimited(p: string, maxBytes?: number): Promise<Buffer> {
   return fs.promises.readFile(p);
 }
 
-/** A one-line reason for a failed file, without stack traces. */
+/** A one-line reason for a failed file, in plain words (the decoder's own text is not shown to users). */
 export function describeError(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  if (/pixel limit/i.test(msg)) return 'image dimensions exceed the pixel limit (possible decompression bomb)';
-  if (/unsupported image format/i.test(msg)) return 'not a supported image format';
-  if (/ENOENT/.test(msg)) return 'file no longer exists';
-  if (/EACCES|EPERM/.test(msg)) return 'permission denied';
-  return msg.split('\n')[0].slice(0, 300);
+  return plainImageReason(e);
+}
+
+/** The first line of the raw error, for the Output channel. */
+export function rawDetail(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
 }

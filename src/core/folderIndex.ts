@@ -55,6 +55,8 @@ export class FolderIndex {
   private annDelta = new Set<string>();
   private lastSave = Date.now();
   private journalStarted = false;
+  private changes = 0;
+  private matcher: ReturnType<typeof makeMatcher> | undefined;
 
   constructor(
     readonly root: string,
@@ -68,6 +70,9 @@ export class FolderIndex {
   get size(): number { return this.entries.length; }
   get dim(): number { return this.vectors.dim; }
   get skippedFiles(): SkippedFile[] { return [...this.skipped].map(([p, reason]) => ({ path: p, reason })); }
+  get skippedCount(): number { return this.skipped.size; }
+  /** Grows whenever an entry is added, replaced or removed: what a search can return changed. */
+  get version(): number { return this.changes; }
   listEntries(): readonly EntryMeta[] { return this.entries; }
   vectorOf(rel: string): Float32Array | undefined {
     const r = this.rowOf.get(rel);
@@ -204,8 +209,18 @@ export class FolderIndex {
     return { added: res.added, removed, failed: res.failed };
   }
 
-  /** Files created or changed (watcher). Paths are absolute. */
-  async updateFiles(absPaths: string[]): Promise<void> {
+  /** Whether a watcher event for this path may lead to an encode (inside the folder, included). */
+  wouldIndex(abs: string): boolean {
+    const rel = this.relOf(abs);
+    this.matcher ??= makeMatcher(this.opts);
+    return rel !== undefined && rel !== '' && this.matcher.included(rel);
+  }
+
+  /**
+   * Files created or changed (watcher). Paths are absolute. With a cancelled token nothing more
+   * is encoded (a later reconcile picks the rest up); removals of vanished files still apply.
+   */
+  async updateFiles(absPaths: string[], onProgress?: (p: Progress) => void, token?: CancelToken): Promise<void> {
     const files: ScannedFile[] = [];
     const m = makeMatcher(this.opts);
     let sawFolder = false;
@@ -231,9 +246,12 @@ export class FolderIndex {
       }
     }
     await this.appendJournal(gone.map((r) => ({ del: r })));
-    await this.encodeFiles(files);
+    await this.encodeFiles(files, onProgress, token);
     // A folder appeared (moved in, checked out): its files may not get their own events.
-    if (sawFolder) await this.reconcile();
+    if (sawFolder && !token?.cancelled) {
+      const n = files.length;
+      await this.reconcile(onProgress && ((p) => onProgress({ done: n + p.done, total: n + p.total })), token);
+    }
     await this.maybeSave();
   }
 
@@ -407,7 +425,7 @@ export class FolderIndex {
           this.remove(f.rel);
           this.skipped.set(f.rel, r ? r.error : 'no result');
           journal.push({ skip: f.rel, reason: r ? r.error : 'no result' });
-          this.opts.log?.(`skipped ${f.rel}: ${r ? r.error : 'no result'}`);
+          this.opts.log?.(`skipped ${f.rel}: ${r ? r.error : 'no result'}${r && !r.ok && r.detail && r.detail !== r.error ? ` (${r.detail})` : ''}`);
           failed++;
         }
       });
@@ -460,6 +478,7 @@ export class FolderIndex {
     if (row !== undefined) this.entries[row] = e;
     else this.entries.push(e);
     this.dirty = true;
+    this.changes++;
   }
 
   private unsize(size: number): void {
@@ -481,6 +500,7 @@ export class FolderIndex {
     }
     this.entries.pop();
     this.dirty = true;
+    this.changes++;
   }
 }
 

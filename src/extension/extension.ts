@@ -68,7 +68,28 @@ export function activate(ctx: vscode.ExtensionContext): { index: IndexManager } 
       log('rebuilding the index');
       index.rebuild(true);
     })),
-    vscode.commands.registerCommand('sketchSearch.cancelIndexing', () => index.cancel()),
+    vscode.commands.registerCommand('sketchSearch.cancelIndexing', () => {
+      if (index.cancel()) log('indexing cancelled by the user');
+      else void vscode.window.showInformationMessage(t('Sketch Search: nothing is being indexed.'));
+    }),
+    vscode.commands.registerCommand('sketchSearch.resumeIndexing', guard(t('Resume Indexing'), () => {
+      if (!vscode.workspace.isTrusted) return;
+      log('resuming indexing (only what is missing)');
+      index.resume();
+    })),
+    vscode.commands.registerCommand('sketchSearch.showSkippedFiles', guard(t('Show Skipped Files'), async () => {
+      const skipped = index.skippedReport();
+      out.appendLine(`skipped files: ${skipped.length}`);
+      for (const k of skipped) out.appendLine(`  ${k.folder}/${k.path}: ${k.reason}`);
+      if (skipped.length === 0) { void vscode.window.showInformationMessage(t('Sketch Search: no files were skipped.')); return; }
+      const folders = new Map((vscode.workspace.workspaceFolders ?? []).map((w) => [w.name, w]));
+      const multi = folders.size > 1;
+      const picked = await vscode.window.showQuickPick(skipped.map((k) => ({
+        label: multi ? `${k.folder}/${k.path}` : k.path, description: k.reason, skipped: k,
+      })), { title: t('Sketch Search: Skipped Files ({0})', skipped.length), placeHolder: t('Files that could not be indexed; pick one to reveal it in the Explorer'), matchOnDescription: true });
+      const wf = picked && folders.get(picked.skipped.folder);
+      if (wf) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.joinPath(wf.uri, ...picked.skipped.path.split('/')));
+    })),
     vscode.commands.registerCommand('sketchSearch.clearPad', () => view.clearPad()),
     vscode.commands.registerCommand('sketchSearch.showOutput', () => out.show(true)),
     vscode.commands.registerCommand('sketchSearch.showIndexStatus', guard(t('Show Index Status'), async () => {
@@ -84,11 +105,13 @@ export function activate(ctx: vscode.ExtensionContext): { index: IndexManager } 
       out.show(true);
       const summary = s.state === 'indexing' ? t('indexing {0}/{1}', s.done, s.total) : s.state;
       const rebuild = t('Rebuild Index');
-      const actions = s.state === 'error' ? [rebuild] : [];
+      const resume = t('Resume');
+      const actions = s.state === 'error' ? [rebuild] : s.state === 'paused' ? [resume] : [];
       const pick = await vscode.window.showInformationMessage(
         t('Sketch Search: {0}, {1} images indexed, provider {2}, {3} skipped (details in the Output panel).', summary, s.indexed, index.provider || t('none'), skipped.length),
         ...actions);
       if (pick === rebuild) await vscode.commands.executeCommand('sketchSearch.rebuildIndex');
+      if (pick === resume) await vscode.commands.executeCommand('sketchSearch.resumeIndexing');
     })),
   );
 

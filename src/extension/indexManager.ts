@@ -23,6 +23,8 @@ export interface IndexStatus {
   done: number;
   message?: string;
   provider?: string;
+  /** Files that could not be indexed, over all folders. */
+  skipped?: number;
 }
 
 export interface RankedHit extends SearchHit { folder: vscode.WorkspaceFolder }
@@ -33,6 +35,14 @@ export class IndexManager implements vscode.Disposable {
   private readonly encoder: CrashIsolatingFileEncoder;
   private readonly emitter = new vscode.EventEmitter<IndexStatus>();
   readonly onDidChangeStatus = this.emitter.event;
+  private readonly indexEmitter = new vscode.EventEmitter<void>();
+  /** What a search can return changed (files indexed, changed or removed): the shown results may be stale. */
+  readonly onDidChangeIndex = this.indexEmitter.event;
+  private lastVersion = 0;
+  /** Cancelled by the user: watcher changes are not encoded until resume() (deletions still apply). */
+  private paused = false;
+  /** Watcher work queued since the queue was last idle: "Indexing done/total" counts over all of it. */
+  private watch = { jobs: 0, done: 0, total: 0 };
   private status: IndexStatus = { state: 'idle', indexed: 0, total: 0, done: 0 };
   private queue: Promise<void> = Promise.resolve();
   private cancelToken = { cancelled: false };
@@ -41,6 +51,7 @@ export class IndexManager implements vscode.Disposable {
   private pendingChanged = new Set<string>();
   private pendingDeleted = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private flushFirstAt = 0;
   private disposables: vscode.Disposable[] = [];
   private started = false;
   private engine: Promise<TopKEngine> | undefined;
@@ -62,14 +73,26 @@ export class IndexManager implements vscode.Disposable {
   get modelId(): string { return this.worker.modelId; }
 
   private setStatus(patch: Partial<IndexStatus>): void {
-    this.status = { ...this.status, ...patch, indexed: this.totalIndexed(), provider: this.worker.provider || undefined };
+    let skipped = 0;
+    for (const f of this.folders.values()) skipped += f.index.skippedCount;
+    this.status = { ...this.status, ...patch, indexed: this.totalIndexed(), skipped, provider: this.worker.provider || undefined };
     this.emitter.fire(this.status);
+    this.noteIndexChange();
   }
 
   private totalIndexed(): number {
     let n = 0;
     for (const f of this.folders.values()) n += f.index.size;
     return n;
+  }
+
+  /** Fire onDidChangeIndex when any folder's entries changed since the last look (called with every status update). */
+  private noteIndexChange(): void {
+    let v = this.folders.size;
+    for (const f of this.folders.values()) v += f.index.version;
+    if (v === this.lastVersion) return;
+    this.lastVersion = v;
+    this.indexEmitter.fire();
   }
 
   /** Restricted Mode: nothing is indexed until the workspace is trusted. */
@@ -145,6 +168,7 @@ export class IndexManager implements vscode.Disposable {
 
   private enqueueReconcile(): void {
     this.enqueue(async () => {
+      this.paused = false;
       this.cancelToken = { cancelled: false };
       const token = this.cancelToken;
       for (const { wf, index } of this.folders.values()) {
@@ -155,7 +179,7 @@ export class IndexManager implements vscode.Disposable {
         if (!token.cancelled) await this.refreshAnn(wf, index);
       }
       this.setStatus(token.cancelled
-        ? { state: 'paused', message: 'Indexing cancelled. Run "Sketch Search: Rebuild Index" to resume.' }
+        ? { state: 'paused', message: undefined, done: 0, total: 0 }
         : { state: 'ready', message: undefined, done: 0, total: 0 });
     });
   }
@@ -222,9 +246,12 @@ export class IndexManager implements vscode.Disposable {
     this.scheduleFlush();
   }
 
+  /** Batch watcher events: after 300 ms of quiet, but at least once a second during churn (so deletions reach the results). */
   private scheduleFlush(): void {
+    const now = Date.now();
     if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => this.applyWatcherEvents(), 300);
+    else this.flushFirstAt = now;
+    this.flushTimer = setTimeout(() => { this.flushTimer = undefined; this.applyWatcherEvents(); }, Math.max(0, Math.min(300, this.flushFirstAt + 1000 - now)));
   }
 
   private applyWatcherEvents(): void {
@@ -233,28 +260,56 @@ export class IndexManager implements vscode.Disposable {
     this.pendingChanged.clear();
     this.pendingDeleted.clear();
     if (!changed.length && !deleted.length) return;
+    // Count only what may be encoded (not folders, non-images, excluded files), so the total is honest.
+    const count = changed.filter((p) => [...this.folders.values()].some(({ index }) => index.wouldIndex(p))).length;
+    this.watch.jobs++;
+    this.watch.total += count;
     this.enqueue(async () => {
-      for (const { index } of this.folders.values()) {
-        const mine = (ps: string[]) => ps.filter((p) => index.relOf(p) !== undefined);
-        const d = mine(deleted), c = mine(changed);
-        if (d.length) await index.removeFiles(d);
-        if (c.length) {
-          this.setStatus({ state: 'indexing', done: 0, total: c.length });
-          await index.updateFiles(c);
+      const token = this.cancelToken;
+      try {
+        for (const { index } of this.folders.values()) {
+          const mine = (ps: string[]) => ps.filter((p) => index.relOf(p) !== undefined);
+          const d = mine(deleted), c = mine(changed);
+          if (d.length) await index.removeFiles(d);
+          // Paused: deletions apply (results must not point at gone files); new work waits for resume().
+          if (c.length && !this.paused && !token.cancelled) {
+            const base = this.watch.done;
+            this.setStatus({ state: 'indexing', done: base, total: this.watch.total, message: undefined });
+            await index.updateFiles(c, (p) => this.setStatus({ state: 'indexing', done: base + p.done, total: Math.max(this.watch.total, base + p.total), message: undefined }), token);
+          }
         }
+      } finally {
+        this.watch.done += count;
+        if (--this.watch.jobs === 0) this.watch = { jobs: 0, done: 0, total: 0 };
       }
-      this.setStatus({ state: 'ready', done: 0, total: 0 });
+      if (this.paused || token.cancelled) this.setStatus({ state: 'paused', message: undefined, done: 0, total: 0 });
+      else if (this.watch.jobs === 0) this.setStatus({ state: 'ready', message: undefined, done: 0, total: 0 });
+      else this.setStatus({ state: 'indexing', done: this.watch.done, total: this.watch.total, message: undefined });
     });
   }
 
   /** Wait for queued indexing work (tests, CLI-like flows). */
   idle(): Promise<void> { return this.queue; }
 
-  cancel(): void { this.cancelToken.cancelled = true; }
+  /** Stop indexing now (the button beside the progress, or the command); resume() picks up the rest. */
+  cancel(): boolean {
+    if (this.status.state !== 'indexing') return false;
+    this.cancelToken.cancelled = true;
+    this.paused = true;
+    return true;
+  }
+
+  /** Index only what is missing or changed (a reconcile: stored vectors are kept). */
+  resume(): void {
+    if (!this.started) { void this.start(); return; }
+    this.paused = false;
+    this.enqueueReconcile();
+  }
 
   /** Re-reconcile every folder; with `fromScratch`, forget the stored vectors first. */
   rebuild(fromScratch = true): void {
-    this.cancel();
+    this.cancelToken.cancelled = true;
+    this.paused = false;
     this.enqueue(async () => {
       const old = [...this.folders.values()];
       this.folders.clear();
@@ -334,11 +389,12 @@ export class IndexManager implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.cancel();
+    this.cancelToken.cancelled = true;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     for (const d of this.disposables) d.dispose();
     this.worker.dispose();
     for (const l of this.locks.values()) l.release();
     this.emitter.dispose();
+    this.indexEmitter.dispose();
   }
 }

@@ -12,7 +12,9 @@ export function createStatusBar(): { item: vscode.StatusBarItem; update(s: Index
     switch (s.state) {
       case 'indexing':
         item.text = s.total ? `$(sync~spin) ${t('Sketch Search {0}/{1}', s.done, s.total)}` : `$(sync~spin) ${t('Sketch Search: scanning')}`;
-        item.tooltip = t('Sketch Search is indexing images. Click for details; "Sketch Search: Cancel Indexing" stops it.');
+        item.tooltip = s.total
+          ? t('Sketch Search is indexing images: {0} of {1} done. Click for details; "Sketch Search: Cancel Indexing" stops it.', s.done, s.total)
+          : t('Sketch Search is indexing images. Click for details; "Sketch Search: Cancel Indexing" stops it.');
         break;
       case 'ready':
         item.text = `$(check) ${t('Sketch Search: {0}', s.indexed)}`;
@@ -28,7 +30,7 @@ export function createStatusBar(): { item: vscode.StatusBarItem; update(s: Index
         break;
       case 'paused':
         item.text = `$(debug-pause) ${t('Sketch Search: paused')}`;
-        item.tooltip = s.message ?? t('Indexing is paused.');
+        item.tooltip = s.message ?? t('Indexing is paused: {0} images indexed. Click to resume ("Sketch Search: Resume Indexing" indexes only what is missing).', s.indexed);
         break;
       default:
         item.text = `$(search) ${t('Sketch Search')}`;

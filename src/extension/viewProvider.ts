@@ -16,6 +16,7 @@ import {
   RecentQueryView, type ResultsMessage, SearchResult, ToWebviewMessage, validateFromWebview,
 } from '../shared/protocol';
 import { renderWebviewHtml } from '../webview/html';
+import { plainImageReason } from '../core/imageErrors';
 import { readSettings } from './config';
 import { IndexManager, RankedHit } from './indexManager';
 import { RecentQueries, memoryMemento, type RecentEntry } from './recentQueries';
@@ -37,10 +38,21 @@ const COMMAND_MAP = {
   trustWorkspace: ['workbench.trust.manage'],
   showOutput: ['sketchSearch.showOutput'],
   openSettings: ['workbench.action.openSettings', '@ext:sketch-search.sketch-search'],
+  cancelIndexing: ['sketchSearch.cancelIndexing'],
+  resumeIndexing: ['sketchSearch.resumeIndexing'],
+  showSkippedFiles: ['sketchSearch.showSkippedFiles'],
 } as const;
 
 /** `imageUri`: webview URI of the query file's thumbnail; `pasted`: the webview's own bitmap (it shows its copy). */
 interface ImageQuery { vector: Float32Array; label: string; excludeAbs?: string; imageUri?: string; pasted?: boolean }
+/** What the shown results answer; re-run when the index changes (the host owns it). */
+type CurrentQuery =
+  | { kind: 'sketch'; vector: Float32Array; top: number; filter: SearchFilter; requestId: number }
+  | { kind: 'image'; q: ImageQuery };
+
+/** Index changes are coalesced: a re-run waits for a quiet moment, but at most MAX_WAIT during heavy churn. */
+const REFRESH_QUIET_MS = 250;
+const REFRESH_MAX_WAIT_MS = 1000;
 
 export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'sketchSearch.pad';
@@ -73,6 +85,14 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   /** The file types last sent (chips are shown only for these), and the throttle of their updates. */
   private sentFileTypes: string | undefined;
   private fileTypesTimer: NodeJS.Timeout | undefined;
+  private current: CurrentQuery | undefined;
+  /** An image query is being read/encoded (a restored sketch search must not replace it). */
+  private imageQueryPending = 0;
+  private idSeq = 0;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshFirstAt = 0;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
@@ -85,6 +105,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     this.disposables.push(trackLastTextEditor());
     this.disposables.push(index.onDidChangeStatus(() => this.postStatus()));
     this.disposables.push(index.onDidChangeStatus(() => this.scheduleFileTypes()));
+    this.disposables.push(index.onDidChangeIndex?.(() => this.scheduleRefresh()) ?? { dispose: () => undefined });
     this.disposables.push(vscode.workspace.onDidChangeConfiguration?.((e) => {
       if (e.affectsConfiguration('sketchSearch')) this.postConfig();
     }) ?? { dispose: () => undefined });
@@ -135,7 +156,10 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
         this.postConfig();
         this.postStatus();
         if (this.currentScope) this.post({ type: 'scope', ...this.currentScope });
-        if (this.lastPushed && this.lastImageQuery) this.post(this.lastPushed);
+        // A new document has no thumbnails: serve requests for the same ids again.
+        this.thumbRequested.clear();
+        this.thumbQueue = [];
+        if (this.lastPushed) this.post(this.lastPushed);
         void this.postRecent();
         this.postFileTypes(true);
         return;
@@ -147,12 +171,18 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
         this.results.clear();
         this.lastImageQuery = undefined;
         this.lastPushed = undefined;
+        this.current = undefined;
         return;
       case 'search': {
+        // A re-created webview re-runs its saved sketch; while an image query is the current one
+        // (shown, or still being read) that would replace the ids of what is shown: its results
+        // are (re-)sent instead, and they supersede this request in the webview.
+        if (m.restore && (this.lastImageQuery || this.imageQueryPending > 0)) return;
         const t0 = performance.now();
         this.filter = m.filter ?? {};
         this.lastImageQuery = undefined;
         this.lastPushed = undefined;
+        this.current = undefined;
         const strokes = padStrokesToPoints(m.strokes);
         if (strokes.every((s) => s.length === 0)) {
           this.post({ type: 'searchResponse', requestId: m.requestId, results: [], elapsedMs: 0 });
@@ -160,8 +190,11 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
         }
         try {
           const q = await this.index.embedStrokes(strokes);
-          const hits = await this.searchFiltered(q, m.top ?? readSettings().maxResults, this.filter);
+          const top = m.top ?? readSettings().maxResults;
+          const filter = this.filter;
+          const hits = await this.searchFiltered(q, top, filter);
           const results = this.toResults(hits);
+          this.current = { kind: 'sketch', vector: q, top, filter, requestId: m.requestId };
           this.post({ type: 'searchResponse', requestId: m.requestId, results, elapsedMs: performance.now() - t0 });
         } catch (e) {
           this.post({ type: 'searchResponse', requestId: m.requestId, results: [], elapsedMs: performance.now() - t0, error: (e as Error).message });
@@ -272,36 +305,55 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
       const file = path.join(dir, `pasted.${kind.ext}`);
       await fs.promises.writeFile(file, bytes, { mode: 0o600 });
       const label = vscode.l10n.t('Similar to the pasted image');
-      await this.runImageQuery(file, label, { transient: true });
+      await this.runImageQuery(file, label, { transient: true, displayName: vscode.l10n.t('The pasted image') });
       await this.recent.addPasted(bytes, kind.ext as 'png' | 'jpg' | 'gif' | 'webp', label);
     } finally {
       await fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
   }
 
-  /** Use an image file as the query ("Find Similar", "Search with Image File…", drop, paste). */
-  async runImageQuery(file: string, label: string, opts: { transient?: boolean } = {}): Promise<void> {
+  /**
+   * Use an image file as the query ("Find Similar", "Search with Image File…", drop, paste). A file
+   * that cannot be read is said once, in plain words, in the view (a toast only if the view is not
+   * there); the decoder's own text goes to the Output channel. Never throws.
+   */
+  async runImageQuery(file: string, label: string, opts: { transient?: boolean; displayName?: string } = {}): Promise<void> {
     this.post({ type: 'queryStarted', label });
     this.sketchSession = undefined;
     const t0 = performance.now();
+    this.imageQueryPending++;
+    let q: ImageQuery;
     try {
       // The query's own thumbnail (shown in place of the pad) is made while it is encoded.
       const thumb = opts.transient ? Promise.resolve(undefined) : this.queryThumbnail(file);
       const indexed = opts.transient ? undefined : this.index.vectorOf(file);
       const vector = indexed ?? (await this.index.embedQueryFile(file)).vector;
       const imageUri = await thumb;
-      await this.rerunImageQuery({ vector, label, excludeAbs: opts.transient ? undefined : file, imageUri, pasted: opts.transient || undefined }, t0);
-      if (!opts.transient) await this.recent.addImage(file, label);
+      q = { vector, label, excludeAbs: opts.transient ? undefined : file, imageUri, pasted: opts.transient || undefined };
     } catch (e) {
-      this.post({ type: 'results', query: { kind: 'image', label }, results: [], elapsedMs: performance.now() - t0, error: (e as Error).message });
-      throw e;
+      const name = opts.displayName ?? path.basename(file);
+      const plain = vscode.l10n.t('{0} is not a readable image: {1}', name, plainImageReason(e));
+      this.log(`query image ${file} not used: ${(e as Error).message}`);
+      this.lastImageQuery = undefined;
+      this.current = undefined;
+      this.results.clear();
+      this.lastPushed = { type: 'results', query: { kind: 'image', label }, results: [], elapsedMs: performance.now() - t0, error: plain };
+      this.post(this.lastPushed);
+      if (!this.visible) void vscode.window.showWarningMessage(`Sketch Search: ${plain}`);
+      return;
+    } finally {
+      this.imageQueryPending--;
     }
+    await this.rerunImageQuery(q, t0);
+    if (!opts.transient) await this.recent.addImage(file, label);
   }
 
   private async rerunImageQuery(q: ImageQuery, t0 = performance.now()): Promise<void> {
     this.lastImageQuery = q;
+    this.current = undefined;
     const hits = await this.searchFiltered(q.vector, readSettings().maxResults, this.filter, q.excludeAbs);
     if (this.lastImageQuery !== q) return; // superseded
+    this.current = { kind: 'image', q };
     this.showImageResults(q.label, hits, performance.now() - t0, q);
   }
 
@@ -341,6 +393,53 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
     if (!force && key === this.sentFileTypes) return;
     this.sentFileTypes = key;
     this.post({ type: 'fileTypes', types });
+  }
+
+  // ---------------------------------------------------------------- following the index
+
+  /**
+   * The index changed: re-run the current query soon (trailing, but at least every
+   * REFRESH_MAX_WAIT_MS while changes keep coming, e.g. 2,000 files added and removed).
+   */
+  private scheduleRefresh(): void {
+    if (!this.current) return;
+    const t = Date.now();
+    if (this.refreshTimer === undefined) this.refreshFirstAt = t;
+    else clearTimeout(this.refreshTimer);
+    const wait = Math.max(0, Math.min(REFRESH_QUIET_MS, this.refreshFirstAt + REFRESH_MAX_WAIT_MS - t));
+    this.refreshTimer = setTimeout(() => { this.refreshTimer = undefined; void this.refresh(); }, wait);
+  }
+
+  /** Re-run the current query and send the new list as a refresh (ids of results that stay are kept). One at a time. */
+  refresh(): Promise<void> {
+    if (this.refreshing) { this.refreshAgain = true; return this.refreshing; }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        await this.refreshOnce().catch((e: unknown) => this.log(`refreshing the results failed: ${(e as Error).message}`));
+      } while (this.refreshAgain);
+    })().finally(() => { this.refreshing = undefined; });
+    return this.refreshing;
+  }
+
+  private async refreshOnce(): Promise<void> {
+    const cur = this.current;
+    if (!cur) return;
+    const hits = cur.kind === 'sketch'
+      ? await this.searchFiltered(cur.vector, cur.top, cur.filter)
+      : await this.searchFiltered(cur.q.vector, readSettings().maxResults, this.filter, cur.q.excludeAbs);
+    if (this.current !== cur) return; // a new query came in meanwhile
+    const results = this.toResults(hits, true);
+    if (cur.kind === 'sketch') {
+      this.post({ type: 'resultsRefresh', query: { kind: 'sketch', requestId: cur.requestId }, results });
+    } else {
+      const prev = this.lastPushed?.type === 'results' ? this.lastPushed.elapsedMs : 0;
+      const query: ResultsMessage['query'] = { kind: 'image', label: cur.q.label };
+      if (cur.q.imageUri) query.imageUri = cur.q.imageUri;
+      if (cur.q.pasted) query.pasted = true;
+      this.lastPushed = { type: 'results', query, results, elapsedMs: prev };
+      this.post({ type: 'resultsRefresh', query: { kind: 'image', label: cur.q.label }, results });
+    }
   }
 
   private searchFiltered(q: Float32Array, k: number, filter: SearchFilter, excludeAbs?: string): Promise<RankedHit[]> {
@@ -460,13 +559,21 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
 
   get visible(): boolean { return !!this.view?.visible; }
 
-  private toResults(hits: RankedHit[]): SearchResult[] {
-    this.generation++;
+  /**
+   * Hits -> results with opaque ids. A new query issues new ids (and forgets thumbnail requests);
+   * a refresh keeps the id of every file still in the list, so the webview keeps those tiles.
+   */
+  private toResults(hits: RankedHit[], refresh = false): SearchResult[] {
+    const keep = new Map<string, string>(); // abs -> id
+    if (refresh) for (const [id, abs] of this.results) keep.set(abs, id);
+    else {
+      this.generation++;
+      this.thumbQueue = [];
+      this.thumbRequested.clear();
+    }
     this.results.clear();
-    this.thumbQueue = [];
-    this.thumbRequested.clear();
-    return hits.map((h, i) => {
-      const resultId = `${this.generation}:${i}`;
+    const out = hits.map((h) => {
+      const resultId = keep.get(h.abs) ?? `${this.generation}:${++this.idSeq}`;
       this.results.set(resultId, h.abs);
       const folder = path.posix.dirname(h.path);
       const name = path.posix.basename(h.path);
@@ -475,6 +582,12 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
         uri: vscode.Uri.file(h.abs).toString(), fileType: fileTypeOf(name),
       };
     });
+    if (refresh) {
+      // Forget thumbnail work for results that left the list.
+      this.thumbQueue = this.thumbQueue.filter((j) => this.results.has(j.id));
+      for (const key of [...this.thumbRequested]) if (!this.results.has(key.slice(1))) this.thumbRequested.delete(key);
+    }
+    return out;
   }
 
   private pumpThumbnails(): void {
@@ -507,6 +620,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   private postStatus(): void {
     const s = this.index.current;
     const msg: IndexStatusMessage = { type: 'indexStatus', state: s.state, indexed: s.indexed, total: s.state === 'indexing' ? s.total : s.indexed, message: s.message, provider: s.provider };
+    if (s.skipped) msg.skipped = s.skipped;
     if (s.state === 'indexing') { msg.indexed = s.done; }
     this.post(msg);
   }
@@ -518,6 +632,7 @@ export class SketchPadViewProvider implements vscode.WebviewViewProvider, vscode
   dispose(): void {
     clearTimeout(this.recentTimer);
     if (this.fileTypesTimer) clearTimeout(this.fileTypesTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -60,15 +60,24 @@ export type ResultAction =
   | 'preview';
 
 export interface ReadyMessage { type: 'ready' }
-/** Strokes changed: search (debounced by the webview). Answered by SearchResponse. */
-export interface SearchRequest { type: 'search'; requestId: number; strokes: PadStroke[]; top?: number; filter?: SearchFilter }
+/**
+ * Strokes changed: search (debounced by the webview). Answered by SearchResponse. `restore`: the
+ * webview was re-created and re-runs its saved sketch; the host ignores it while an image query
+ * is the current query (its results are sent again instead).
+ */
+export interface SearchRequest { type: 'search'; requestId: number; strokes: PadStroke[]; top?: number; filter?: SearchFilter; restore?: boolean }
 /** The pad was cleared: drop results. */
 export interface ClearMessage { type: 'clear' }
 /** Answered by ResultActionResponse (same requestId) with what really happened. */
 export interface ResultActionMessage { type: 'resultAction'; requestId: number; action: ResultAction; resultId: string }
 /** The user is drawing: the host may pause background indexing. */
 export interface DrawingMessage { type: 'drawing'; active: boolean }
-export interface CommandMessage { type: 'command'; command: 'rebuildIndex' | 'showIndexStatus' | 'searchWithImageFile' | 'trustWorkspace' | 'showOutput' | 'openSettings' }
+export interface CommandMessage {
+  type: 'command';
+  command: 'rebuildIndex' | 'showIndexStatus' | 'searchWithImageFile' | 'trustWorkspace' | 'showOutput' | 'openSettings'
+    /** Status line: the button beside the progress, "Resume" when paused, the "N skipped" link. */
+    | 'cancelIndexing' | 'resumeIndexing' | 'showSkippedFiles';
+}
 /** Thumbnails for these results are (about to be) visible: make them. `preview`: the large hover/focus preview. */
 export interface NeedThumbnailsMessage { type: 'needThumbnails'; resultIds: string[]; preview?: boolean }
 /** An image dropped on the pad (a URI from the Explorer or the OS): use it as the query. */
@@ -108,7 +117,10 @@ export type FromWebviewMessage =
 // ---------------------------------------------------------------- host -> webview
 
 export interface SearchResult {
-  /** Opaque id, valid until the next results message. */
+  /**
+   * Opaque id, valid while the result is shown: a `resultsRefresh` keeps the id of every result
+   * that stays (so the webview keeps its tile, thumbnail and focus); a new query issues new ids.
+   */
   resultId: string;
   name: string;
   /** Folder relative to its workspace folder ('' at the root). */
@@ -152,6 +164,17 @@ export interface ResultsMessage {
   error?: string;
 }
 
+/**
+ * The index changed (files added, changed or deleted): the host re-ran the current query. Applies
+ * only to the query it names (a sketch search by its requestId, or the shown image query); the
+ * webview updates the grid in place, keeping scroll position and focus.
+ */
+export interface ResultsRefreshMessage {
+  type: 'resultsRefresh';
+  query: { kind: 'sketch'; requestId: number } | { kind: 'image'; label: string };
+  results: SearchResult[];
+}
+
 export type IndexState = 'idle' | 'indexing' | 'ready' | 'paused' | 'error' | 'restricted' | 'noWorkspace';
 
 export interface IndexStatusMessage {
@@ -162,6 +185,8 @@ export interface IndexStatusMessage {
   /** A one-line human message (errors, restricted mode, model failure). */
   message?: string;
   provider?: string;
+  /** Files that could not be indexed (unreadable, too large); listed by the showSkippedFiles command. */
+  skipped?: number;
 }
 
 export interface ThumbnailMessage { type: 'thumbnail'; resultId: string; thumbnailUri: string; preview?: boolean }
@@ -212,6 +237,7 @@ export type ToWebviewMessage =
   | RestoreSketchMessage
   | SearchResponse
   | ResultsMessage
+  | ResultsRefreshMessage
   | IndexStatusMessage
   | ThumbnailMessage
   | ClearPadMessage
@@ -228,7 +254,7 @@ const RESULT_ACTIONS: ReadonlySet<string> = new Set<ResultAction>([
   'open', 'openToSide', 'revealInExplorer', 'copyPath', 'copyRelativePath',
   'insertMarkdownLink', 'insertHtmlImg', 'insertImportPath', 'insertReference', 'findSimilar', 'preview',
 ]);
-const COMMANDS: ReadonlySet<string> = new Set(['rebuildIndex', 'showIndexStatus', 'searchWithImageFile', 'trustWorkspace', 'showOutput', 'openSettings']);
+const COMMANDS: ReadonlySet<string> = new Set(['rebuildIndex', 'showIndexStatus', 'searchWithImageFile', 'trustWorkspace', 'showOutput', 'openSettings', 'cancelIndexing', 'resumeIndexing', 'showSkippedFiles']);
 const FILE_TYPE_SET: ReadonlySet<string> = new Set(FILE_TYPES);
 
 function isObj(x: unknown): x is Record<string, unknown> {
@@ -312,8 +338,10 @@ export function validateFromWebview(msg: unknown): Validated<FromWebviewMessage>
       }
       const filter = validateFilter(msg.filter);
       if (!filter.ok) return filter;
+      if (msg.restore !== undefined && typeof msg.restore !== 'boolean') return { ok: false, error: 'search.restore must be boolean' };
       const value: SearchRequest = { type: 'search', requestId: msg.requestId, strokes: strokes.value, top };
       if (filter.value) value.filter = filter.value;
+      if (msg.restore) value.restore = true;
       return { ok: true, value };
     }
     case 'resultAction':

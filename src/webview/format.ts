@@ -11,6 +11,8 @@ export interface StatusView {
   progress?: number;
   /** Offer "Show Output" and "Rebuild Index" (errors such as a model that failed to load). */
   fixButtons?: boolean;
+  /** "4 skipped" when files could not be indexed (shown as a link to their list after `text`). */
+  skippedText?: string;
 }
 
 const nf = new Intl.NumberFormat('en-US');
@@ -26,10 +28,13 @@ export function formatStatus(s: IndexStatusMessage): StatusView {
         trustButton: false,
         progress: s.total > 0 ? Math.min(1, Math.max(0, s.indexed / s.total)) : undefined,
       };
-    case 'ready':
-      return { text: t('Ready — {0}', images(s.indexed)), kind: 'ready', trustButton: false };
+    case 'ready': {
+      const v: StatusView = { text: t('Ready — {0}', images(s.indexed)), kind: 'ready', trustButton: false };
+      if (s.skipped && s.skipped > 0) v.skippedText = t('{0} skipped', n(s.skipped));
+      return v;
+    }
     case 'paused':
-      return { text: s.message ?? t('Indexing paused — {0}/{1}', n(s.indexed), n(s.total)), kind: 'info', trustButton: false };
+      return { text: s.message ?? t('Indexing paused — {0} indexed', images(s.indexed)), kind: 'info', trustButton: false };
     case 'restricted':
       return { text: t('Restricted Mode: trust the workspace to index images'), kind: 'warning', trustButton: true };
     case 'noWorkspace':
@@ -83,7 +88,8 @@ export interface EmptyStateInput {
 /** The message shown in place of the grid, or null when results are shown. */
 export function emptyStateText(x: EmptyStateInput): string | null {
   if (x.resultsCount > 0) return null;
-  if (x.error) return t('Search failed: {0}', x.error);
+  // An image query's error is the host's own sentence ("x.png is not a readable image: …").
+  if (x.error) return x.hasImageQuery ? x.error : t('Search failed: {0}', x.error);
   if (x.index?.state === 'restricted') {
     return t('Images are indexed once you trust this workspace: decoding them runs native code.');
   }

@@ -349,12 +349,14 @@ function dropResults(): void {
   post({ type: 'clear' });
 }
 
-function sendSearch(): void {
+function sendSearch(restore = false): void {
   debounce.cancel();
   if (pad.history.isEmpty) return;
   const requestId = tracker.next();
   persist();
-  post({ type: 'search', requestId, strokes: toPadStrokes(pad.history.strokes, pad.sideCss), filter: filters.toFilter() });
+  const msg: FromWebviewMessage = { type: 'search', requestId, strokes: toPadStrokes(pad.history.strokes, pad.sideCss), filter: filters.toFilter() };
+  if (restore) msg.restore = true;
+  post(msg);
   status.setBusy();
   refreshChrome();
 }
@@ -438,6 +440,16 @@ window.addEventListener('message', (ev: MessageEvent) => {
       if (msg.error) announce(t('Search failed: {0}', msg.error));
       else rememberSketch();
       break;
+    case 'resultsRefresh': {
+      // The host re-ran the shown query because the index changed: update in place, but only if
+      // that query is still the one shown (not superseded by a stroke, a clear or another query).
+      const q = msg.query;
+      const shown = q?.kind === 'sketch'
+        ? imageQueryLabel === null && !tracker.isPending && !debounce.scheduled && q.requestId === tracker.lastId
+        : q?.kind === 'image' && imageQueryLabel !== null && !hostQueryPending;
+      if (shown && Array.isArray(msg.results)) results.update(msg.results);
+      break;
+    }
     case 'resultActionResponse': {
       const req = pendingActions.get(msg.requestId);
       if (!req) break;
@@ -478,9 +490,10 @@ window.addEventListener('message', (ev: MessageEvent) => {
       imageQueryLabel = msg.query?.label ?? t('Image query');
       imageQueryUri = typeof msg.query?.imageUri === 'string' ? msg.query.imageUri : msg.query?.pasted ? pastedImage : undefined;
       searchError = msg.error;
-      results.show(Array.isArray(msg.results) ? msg.results : [], imageQueryLabel);
+      // The host re-sends the shown results to a re-created view; the same list twice keeps its tiles.
+      if (!results.shows(Array.isArray(msg.results) ? msg.results : [], imageQueryLabel)) results.show(Array.isArray(msg.results) ? msg.results : [], imageQueryLabel);
       status.setLatency(msg.error ? null : msg.elapsedMs);
-      if (msg.error) announce(t('Search failed: {0}', msg.error));
+      if (msg.error) announce(msg.error);
       break;
     case 'config': {
       const minChanged = config.minScore !== msg.minScore;
@@ -581,5 +594,6 @@ refreshChrome();
 post({ type: 'ready' });
 if (!pad.history.isEmpty) {
   // Restored from getState(): redraw happened in the Pad constructor; search again once laid out.
-  requestAnimationFrame(() => { pad.resize(); sendSearch(); });
+  // `restore`: the host ignores it while an image query is current (it re-sends that instead).
+  requestAnimationFrame(() => { pad.resize(); if (imageQueryLabel === null && !hostQueryPending) sendSearch(true); });
 }

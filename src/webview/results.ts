@@ -149,6 +149,11 @@ export class ResultsView {
 
   /** File name of a shown result (for announcements). */
   nameOf(resultId: string): string | undefined { return this.byId.get(resultId)?.result.name; }
+  /** Whether these are exactly the results shown (a re-sent message must not reset tiles and thumbnails). */
+  shows(results: SearchResult[], label?: string): boolean {
+    return (label ?? '') === (this.label.textContent ?? '') && results.length === this.items.length && results.length > 0
+      && results.every((r, i) => this.items[i].result.resultId === r.resultId);
+  }
 
   /** Replace the grid. `label` is shown above it (e.g. "Similar to cat.png"). */
   show(results: SearchResult[], label?: string): void {
@@ -177,6 +182,67 @@ export class ResultsView {
     this.list.hidden = results.length === 0;
     this.announce(label ? `${label}: ${resultsAnnouncement(results.length)}` : resultsAnnouncement(results.length));
     if (hadFocus && this.items.length > 0) this.items[0].el.focus();
+  }
+
+  /**
+   * The same query re-run by the host (the index changed): results whose id stays keep their tile
+   * (and thumbnail); gone ones are dropped, new ones inserted in rank order. The scroll position
+   * and the focused/selected result are kept (the selection moves to its neighbour if it left).
+   */
+  update(results: SearchResult[]): void {
+    if (this.items.length === 0) { this.show(results, this.label.textContent || undefined); return; }
+    const hadFocus = this.list.contains(document.activeElement);
+    const selected = this.items[this.focusIndex];
+    const scrolls = scrollAncestors(this.list).map((el) => [el, el.scrollTop] as const);
+    const wanted = new Set(results.map((r) => r.resultId));
+    if (this.previewItem && !wanted.has(this.previewItem.result.resultId)) this.hidePreview();
+    for (const it of this.items) {
+      if (wanted.has(it.result.resultId)) continue;
+      this.observer?.unobserve(it.el);
+      this.pendingThumbs.delete(it.result.resultId);
+      this.byId.delete(it.result.resultId);
+      it.el.remove();
+    }
+    const multiRoot = new Set(results.map((r) => r.workspaceFolder)).size > 1;
+    const next: Item[] = [];
+    results.forEach((r, i) => {
+      let it = this.byId.get(r.resultId);
+      if (it) {
+        it.result = { ...r, thumbnailUri: it.result.thumbnailUri };
+        it.el.dataset.index = String(i);
+        it.el.setAttribute('aria-posinset', String(i + 1));
+        it.el.setAttribute('aria-setsize', String(results.length));
+        const sc = it.el.querySelector('.score');
+        if (sc) sc.textContent = formatScore(r.score);
+      } else {
+        it = this.renderItem(r, i, results.length, multiRoot);
+        this.byId.set(r.resultId, it);
+        if (this.observer) this.observer.observe(it.el); else this.wantThumb(it);
+      }
+      next.push(it);
+    });
+    // Put nodes in order, moving as few as possible (moving the focused node would blur it).
+    let cursor: ChildNode | null = this.list.firstChild;
+    for (const it of next) {
+      if (it.el === cursor) { cursor = cursor.nextSibling; continue; }
+      this.list.insertBefore(it.el, cursor);
+    }
+    const oldIndex = this.focusIndex;
+    this.items = next;
+    const keep = selected ? next.indexOf(selected) : -1;
+    this.focusIndex = keep >= 0 ? keep : Math.min(oldIndex, next.length - 1);
+    next.forEach((it, i) => {
+      it.el.tabIndex = i === this.focusIndex ? 0 : -1;
+      it.el.setAttribute('aria-selected', String(i === this.focusIndex));
+    });
+    for (const [el, top] of scrolls) el.scrollTop = top;
+    this.count.textContent = next.length > 0 ? resultsAnnouncement(next.length) : '';
+    this.list.hidden = next.length === 0;
+    this.header.hidden = !this.label.textContent && next.length === 0;
+    if (hadFocus && !this.list.contains(document.activeElement)) {
+      const target = this.items[this.focusIndex];
+      if (target) target.el.focus({ preventScroll: true });
+    }
   }
 
   clear(): void {
@@ -449,4 +515,13 @@ export class ResultsView {
       if (j !== i && j >= 0) this.setFocus(j);
     }
   };
+}
+
+/** The element and its ancestors that scroll (their positions are kept across an in-place update). */
+function scrollAncestors(el: HTMLElement): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  for (let e: HTMLElement | null = el; e; e = e.parentElement) if (e.scrollHeight > e.clientHeight) out.push(e);
+  const doc = document.scrollingElement as HTMLElement | null;
+  if (doc && !out.includes(doc)) out.push(doc);
+  return out;
 }

@@ -1,7 +1,13 @@
-/** The status line under the toolbar: index state, Trust button, progress, last search latency. */
+/**
+ * The status line under the toolbar: index state, Trust button, progress with a cancel button,
+ * "Resume" when paused, the number of skipped files (a link to their list), last search latency.
+ */
 import type { IndexStatusMessage } from '../shared/protocol';
 import { formatLatency, formatStatus } from './format';
+import { icon } from './icons';
 import { t } from './l10n';
+
+export type StatusCommand = 'trustWorkspace' | 'showOutput' | 'rebuildIndex' | 'cancelIndexing' | 'resumeIndexing' | 'showSkippedFiles';
 
 export class StatusLine {
   readonly el: HTMLElement;
@@ -11,9 +17,12 @@ export class StatusLine {
   private readonly bar: HTMLElement;
   private readonly progress: HTMLElement;
   private readonly fixes: HTMLElement;
+  private readonly cancel: HTMLButtonElement;
+  private readonly resume: HTMLElement;
+  private readonly skipped: HTMLButtonElement;
   private lastKind = '';
 
-  constructor(onCommand: (c: 'trustWorkspace' | 'showOutput' | 'rebuildIndex') => void, private readonly announce: (s: string) => void) {
+  constructor(onCommand: (c: StatusCommand) => void, private readonly announce: (s: string) => void) {
     this.el = document.createElement('div');
     this.el.className = 'status';
     this.el.dataset.testid = 'status-line';
@@ -28,7 +37,24 @@ export class StatusLine {
     this.latency.className = 'latency';
     this.latency.dataset.testid = 'latency';
     this.latency.title = t('Time of the last search (rasterise, encode, rank)');
-    row.append(this.text, this.latency);
+    // Beside the progress: stop indexing (what is done is kept; "Resume" does the rest).
+    this.cancel = document.createElement('button');
+    this.cancel.type = 'button';
+    this.cancel.className = 'icon-button cancel-indexing';
+    this.cancel.dataset.testid = 'cancel-indexing';
+    this.cancel.setAttribute('aria-label', t('Cancel indexing'));
+    this.cancel.title = t('Cancel indexing (what is indexed is kept; Resume does the rest)');
+    this.cancel.append(icon('close'));
+    this.cancel.hidden = true;
+    this.cancel.addEventListener('click', () => onCommand('cancelIndexing'));
+    // "N skipped": opens the list of files that could not be indexed.
+    this.skipped = document.createElement('button');
+    this.skipped.type = 'button';
+    this.skipped.className = 'link-button';
+    this.skipped.dataset.testid = 'show-skipped';
+    this.skipped.title = t('Show the files that could not be indexed');
+    this.skipped.addEventListener('click', () => onCommand('showSkippedFiles'));
+    row.append(this.text, this.cancel, this.latency);
 
     this.trust = document.createElement('vscode-button');
     this.trust.className = 'trust-button';
@@ -50,6 +76,13 @@ export class StatusLine {
       return b;
     };
     this.fixes.append(fix(t('Show Output'), 'show-output-button', 'showOutput', false), fix(t('Rebuild Index'), 'rebuild-button', 'rebuildIndex', true));
+    this.resume = document.createElement('vscode-button');
+    this.resume.className = 'resume-button';
+    this.resume.dataset.testid = 'resume-indexing';
+    this.resume.textContent = t('Resume');
+    this.resume.title = t('Index only the images not indexed yet');
+    this.resume.hidden = true;
+    this.resume.addEventListener('click', () => onCommand('resumeIndexing'));
 
     this.progress = document.createElement('div');
     this.progress.className = 'progress';
@@ -62,13 +95,29 @@ export class StatusLine {
     this.bar.className = 'progress-bar';
     this.progress.append(this.bar);
 
-    this.el.append(row, this.trust, this.fixes, this.progress);
+    this.el.append(row, this.trust, this.fixes, this.resume, this.progress);
   }
 
   setIndexStatus(s: IndexStatusMessage): void {
     const v = formatStatus(s);
-    this.text.textContent = v.text;
-    this.text.title = s.provider ? `${v.text} (${s.provider})` : v.text;
+    const full = v.skippedText ? `${v.text}, ${v.skippedText}` : v.text;
+    if (v.skippedText) {
+      this.skipped.textContent = v.skippedText;
+      // Re-inserting the link would blur it if it has focus: only the text before it changes.
+      if (this.skipped.parentElement !== this.text) this.text.replaceChildren(document.createTextNode(''), this.skipped);
+      this.text.firstChild!.textContent = `${v.text}, `;
+    } else {
+      this.text.textContent = v.text;
+    }
+    this.text.title = s.provider ? `${full} (${s.provider})` : full;
+    // Keyboard users keep their place: cancel -> Resume -> cancel as the state flips.
+    const focusedControl = document.activeElement === this.cancel || document.activeElement === this.resume;
+    this.cancel.hidden = s.state !== 'indexing';
+    this.resume.hidden = s.state !== 'paused';
+    if (focusedControl) {
+      if (!this.resume.hidden) this.resume.focus();
+      else if (!this.cancel.hidden) this.cancel.focus();
+    }
     this.el.dataset.state = s.state;
     this.el.dataset.kind = v.kind;
     this.trust.hidden = !v.trustButton;
@@ -82,7 +131,7 @@ export class StatusLine {
       this.progress.hidden = true;
     }
     // Announce state changes, not every progress tick.
-    if (v.kind !== this.lastKind && v.kind !== 'progress') this.announce(v.text);
+    if (v.kind !== this.lastKind && v.kind !== 'progress') this.announce(full);
     this.lastKind = v.kind;
   }
 

@@ -297,7 +297,7 @@ test('odd names and very deep trees are indexed; unreadable files get a clear re
   assert.deepEqual(again.listEntries().map((e) => e.path).sort(), ix.listEntries().map((e) => e.path).sort());
   const { describeError } = await import('../../src/core/embedder');
   assert.equal(describeError(Object.assign(new Error("EACCES: permission denied, open '/x.png'"), { code: 'EACCES' })), 'permission denied');
-  assert.equal(describeError(new Error("ENOENT: no such file or directory, open '/x.png'")), 'file no longer exists');
+  assert.equal(describeError(new Error("ENOENT: no such file or directory, open '/x.png'")), 'the file no longer exists');
 });
 
 test('discarding what is stored also drops the journal, so a rebuild starts empty', async () => {

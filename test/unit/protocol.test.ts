@@ -134,3 +134,15 @@ test('recent-query messages: rememberSketch, useRecent, forgetRecent validate st
   assert.equal(validateFromWebview({ type: 'forgetRecent' }).ok, false);
   assert.equal(validateFromWebview({ type: 'forgetRecent', all: 'yes' }).ok, false);
 });
+
+test('restore flag on searches and the indexing commands of the status line validate strictly', () => {
+  const r = validateFromWebview({ type: 'search', requestId: 2, strokes: [], restore: true });
+  assert.deepEqual(r, { ok: true, value: { type: 'search', requestId: 2, strokes: [], top: undefined, restore: true } });
+  const plain = validateFromWebview({ type: 'search', requestId: 2, strokes: [], restore: false });
+  assert.ok(plain.ok && !('restore' in plain.value), 'restore: false is dropped');
+  assert.equal(validateFromWebview({ type: 'search', requestId: 2, strokes: [], restore: 'yes' }).ok, false);
+  for (const command of ['cancelIndexing', 'resumeIndexing', 'showSkippedFiles']) {
+    assert.deepEqual(validateFromWebview({ type: 'command', command }), { ok: true, value: { type: 'command', command } });
+  }
+  assert.equal(validateFromWebview({ type: 'command', command: 'sketchSearch.resumeIndexing' }).ok, false);
+});

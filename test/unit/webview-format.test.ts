@@ -16,6 +16,20 @@ test('status texts', () => {
   assert.match(e.text, /model missing/);
 });
 
+test('status texts: skipped files and a paused index', () => {
+  const r = formatStatus({ type: 'indexStatus', state: 'ready', indexed: 574, total: 574, skipped: 4 });
+  assert.equal(r.text, 'Ready — 574 images');
+  assert.equal(r.skippedText, '4 skipped');
+  assert.equal(formatStatus({ type: 'indexStatus', state: 'ready', indexed: 5, total: 5, skipped: 0 }).skippedText, undefined);
+  const p = formatStatus({ type: 'indexStatus', state: 'paused', indexed: 1234, total: 1234 });
+  assert.equal(p.text, 'Indexing paused — 1,234 images indexed');
+  assert.doesNotMatch(p.text, /Rebuild/);
+  // An unreadable query image: the host's sentence as it is, once.
+  const msg = 'x.png is not a readable image: the file is truncated';
+  assert.equal(emptyStateText({ resultsCount: 0, hasStrokes: false, hasImageQuery: true, searching: false, error: msg }), msg);
+  assert.equal(emptyStateText({ resultsCount: 0, hasStrokes: true, hasImageQuery: false, searching: false, error: 'model failed' }), 'Search failed: model failed');
+});
+
 test('numbers', () => {
   assert.equal(formatScore(0.8349), '0.83');
   assert.equal(formatLatency(42.4), '42 ms');
