@@ -14,14 +14,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
-import { codeServerInstalled, findVsix, startCodeServer, type CodeServer } from './helpers/codeServer';
-import { newWorkbenchPage, stepRunner, tearDown, type StepContext } from './helpers/steps';
+import type { CodeServer } from './helpers/codeServer';
+import { stepRunner, tearDown, type StepContext, e2eRun, startSession } from './helpers/steps';
 import { DRAWINGS, type Pt } from './drawings';
-import {
-  Fatal, RESULTS_DIR, drawStrokes, launchBrowser, openWorkbench, pickQuickInput, poll, resultNames, runCommand,
-  screenshot, selectColorTheme, sleep, text, webviewFrame,
-} from './helpers/workbench';
+import { Fatal, drawStrokes, openWorkbench, pickQuickInput, poll, resultNames, runCommand, screenshot, selectColorTheme, sleep, text, webviewFrame } from './helpers/workbench';
 import { makeE2eFolder, writeIcon } from '../../scripts/lib/image-folder.mjs';
+import { waitReadyIn, clearPadIn } from './helpers/pad';
+import { showExplorerItem as showExplorerItemIn } from './helpers/sidebar';
 
 const STAR = DRAWINGS.star;
 /** Extra files: other renderings of the star under other folders/names (for "Find Similar"), and a Markdown file. */
@@ -49,23 +48,10 @@ const e2e = stepRunner(ctx, { chained: false, defaultTimeoutMs: 120_000 });
 
 const items = (): Locator => pad.locator('[data-testid=result-item]');
 const canvas = (): Locator => pad.locator('[data-testid=pad-canvas]');
-
-async function waitReady(timeoutMs = 120_000): Promise<string> {
-  const status = pad.locator('[data-testid=status-line]');
-  return poll('the status line to report the index ready', async () => {
-    const state = await status.getAttribute('data-state', { timeout: 2000 }).catch(() => null);
-    const t = await text(status);
-    if (state === 'error') throw new Fatal(`status line reports an error: ${t}`);
-    return state === 'ready' ? t || 'ready' : undefined;
-  }, timeoutMs, 500);
-}
-
+const waitReady = (timeoutMs?: number): Promise<string> => waitReadyIn(pad, timeoutMs);
 /** Escape-free reset: the pad's clear button (also clears host-pushed image results). */
-async function clearPad(): Promise<void> {
-  const clear = pad.locator('[data-testid=clear-button]');
-  if ((await items().count()) || (await clear.getAttribute('aria-disabled')) === 'false') await clear.click();
-  await poll('results to clear', async () => (await items().count()) === 0, 10_000, 200);
-}
+const clearPad = (): Promise<void> => clearPadIn(pad);
+const showExplorerItem = (relPath: string): Promise<Locator> => showExplorerItemIn(page, relPath);
 
 async function search(strokes: Pt[][] = STAR.strokes, timeoutMs = 30_000): Promise<string[]> {
   await clearPad();
@@ -118,25 +104,6 @@ async function openSketchPad(): Promise<void> {
   await runCommand(page, 'Sketch Search: Open Sketch Pad');
   // While the results are for an image, the query image is shown in place of the canvas.
   await poll('the sketch pad canvas', async () => (await canvas().isVisible()) || pad.locator('[data-testid=query-image]').isVisible(), 30_000, 300);
-}
-
-/** A row of the Explorer tree by its exact label. */
-function explorerRow(name: string): Locator {
-  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${esc}\\s*$`) }).first();
-}
-
-async function showExplorerItem(relPath: string): Promise<Locator> {
-  await runCommand(page, 'View: Show Explorer');
-  const parts = relPath.split('/');
-  for (const folder of parts.slice(0, -1)) {
-    const row = explorerRow(folder);
-    await row.waitFor({ state: 'visible', timeout: 20_000 });
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  }
-  const row = explorerRow(parts[parts.length - 1]);
-  await row.waitFor({ state: 'visible', timeout: 20_000 });
-  return row;
 }
 
 /** Text of the (first) visible text editor, without whitespace: Monaco renders spaces as U+00A0 and Markdown soft-wraps. */
@@ -220,10 +187,8 @@ async function themedScreenshots(theme: ThemeName): Promise<void> {
 
 describe('Sketch Search features in VS Code (code-server + Chromium)', { timeout: 600_000 }, () => {
   before(async () => {
-    const vsix = findVsix();
-    assert.ok(codeServerInstalled(), 'code-server missing: run bash scripts/lib/code-server.sh install');
-    assert.ok(vsix && fs.existsSync(vsix), 'no VSIX: run bash scripts/package.sh (or set SKETCH_SEARCH_VSIX)');
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sketch-e2e-features-'));
+    let vsix: string;
+    ({ vsix, stateDir } = e2eRun('features', PREFIX));
     workspace = path.join(stateDir, 'workspace');
     await makeE2eFolder(workspace);
     fs.mkdirSync(path.join(workspace, path.dirname(STAR_COPY)), { recursive: true });
@@ -233,14 +198,8 @@ describe('Sketch Search features in VS Code (code-server + Chromium)', { timeout
     fs.mkdirSync(path.join(workspace, path.dirname(BESIDE)), { recursive: true });
     fs.writeFileSync(path.join(workspace, BESIDE), '# Beside\n\n');
     // Only this file's artefacts: sketchPad.test.ts owns the others in the same folder.
-    fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    for (const f of fs.readdirSync(RESULTS_DIR)) {
-      if (f.startsWith(PREFIX) || f.startsWith(`FAILED-${PREFIX}`)) fs.rmSync(path.join(RESULTS_DIR, f));
-    }
     console.log(`# VSIX ${vsix}\n# workspace ${workspace}`);
-    cs = await startCodeServer({ workspace, vsix, theme: 'light', stateDir });
-    browser = await launchBrowser();
-    page = await newWorkbenchPage(browser, consoleLines);
+    ({ cs, browser, page } = await startSession({ workspace, vsix, theme: 'light', stateDir }, consoleLines));
     pad = webviewFrame(page);
   });
 

@@ -21,11 +21,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
-import { codeServerInstalled, findVsix, startCodeServer, type CodeServer } from './helpers/codeServer';
-import { newWorkbenchPage, stepRunner, tearDown, type StepContext } from './helpers/steps';
+import type { CodeServer } from './helpers/codeServer';
+import { stepRunner, tearDown, type StepContext, e2eRun, startSession } from './helpers/steps';
 import { DRAWINGS } from './drawings';
-import { Fatal, RESULTS_DIR, drawStrokes, launchBrowser, openWorkbench, poll, resultNames, runCommand, screenshot, sleep, text, webviewFrame } from './helpers/workbench';
+import { Fatal, drawStrokes, openWorkbench, poll, resultNames, runCommand, screenshot, sleep, text, webviewFrame } from './helpers/workbench';
 import { E2E_SET, iconNames, iconSvg, makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
+import { clearPadIn } from './helpers/pad';
+import { showExplorerItem as showExplorerItemIn } from './helpers/sidebar';
 
 const PREFIX = 'follow-';
 const TRUNCATED = 'bad/truncated.png';
@@ -48,6 +50,9 @@ const e2e = stepRunner(ctx, { chained: false, defaultTimeoutMs: 150_000 });
 
 const items = (): Locator => pad.locator('[data-testid=result-item]');
 const canvas = (): Locator => pad.locator('[data-testid=pad-canvas]');
+/** Escape-free reset: the pad's clear button (also clears host-pushed image results). */
+const clearPad = (): Promise<void> => clearPadIn(pad);
+const showExplorerItem = (relPath: string): Promise<Locator> => showExplorerItemIn(page, relPath);
 const statusText = async (): Promise<string> => text(pad.locator('[data-testid=status-line] .status-text'));
 const statusBarItem = (): Locator => page.locator('.part.statusbar .statusbar-item', { hasText: 'Sketch Search' }).first();
 const nums = (s: string): number[] => (s.match(/\d[\d,]*/g) ?? []).map((x) => Number(x.replace(/,/g, '')));
@@ -86,30 +91,6 @@ async function openSketchPad(): Promise<void> {
   }
   await runCommand(page, 'Sketch Search: Open Sketch Pad');
   await poll('the sketch pad canvas', async () => canvas().isVisible(), 30_000, 300);
-}
-
-async function clearPad(): Promise<void> {
-  const clear = pad.locator('[data-testid=clear-button]');
-  if ((await items().count()) || (await clear.getAttribute('aria-disabled')) === 'false') await clear.click();
-  await poll('results to clear', async () => (await items().count()) === 0, 10_000, 200);
-}
-
-function explorerRow(name: string): Locator {
-  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${esc}\\s*$`) }).first();
-}
-
-async function showExplorerItem(relPath: string): Promise<Locator> {
-  await runCommand(page, 'View: Show Explorer');
-  const parts = relPath.split('/');
-  for (const folder of parts.slice(0, -1)) {
-    const row = explorerRow(folder);
-    await row.waitFor({ state: 'visible', timeout: 20_000 });
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  }
-  const row = explorerRow(parts[parts.length - 1]);
-  await row.waitFor({ state: 'visible', timeout: 20_000 });
-  return row;
 }
 
 async function findSimilarFromExplorer(relPath: string): Promise<void> {
@@ -187,10 +168,8 @@ async function sampleProgress(until: () => Promise<boolean>, timeoutMs: number):
 
 describe('Sketch Search follows the index (code-server + Chromium)', { timeout: 900_000 }, () => {
   before(async () => {
-    const vsix = findVsix();
-    assert.ok(codeServerInstalled(), 'code-server missing: run bash scripts/lib/code-server.sh install');
-    assert.ok(vsix && fs.existsSync(vsix), 'no VSIX: run bash scripts/package.sh (or set SKETCH_SEARCH_VSIX)');
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sketch-e2e-follow-'));
+    let vsix: string;
+    ({ vsix, stateDir } = e2eRun('follow', PREFIX));
     workspace = path.join(stateDir, 'workspace');
     staging = path.join(stateDir, 'staging');
     await makeE2eFolder(workspace);
@@ -202,14 +181,8 @@ describe('Sketch Search follows the index (code-server + Chromium)', { timeout: 
     fs.writeFileSync(path.join(workspace, TRUNCATED), star.subarray(0, Math.floor(star.length / 2)));
     fs.writeFileSync(path.join(workspace, FAKE), 'this is not an image\n');
     for (const d of ['bulk', 'bulk2', 'added']) fs.mkdirSync(path.join(workspace, d), { recursive: true });
-    fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    for (const f of fs.readdirSync(RESULTS_DIR)) {
-      if (f.startsWith(PREFIX) || f.startsWith(`FAILED-${PREFIX}`)) fs.rmSync(path.join(RESULTS_DIR, f));
-    }
     console.log(`# VSIX ${vsix}\n# workspace ${workspace}`);
-    cs = await startCodeServer({ workspace, vsix, theme: 'light', stateDir });
-    browser = await launchBrowser();
-    page = await newWorkbenchPage(browser, consoleLines);
+    ({ cs, browser, page } = await startSession({ workspace, vsix, theme: 'light', stateDir }, consoleLines));
     pad = webviewFrame(page);
   });
 

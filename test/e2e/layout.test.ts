@@ -20,13 +20,14 @@ import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { codeServerInstalled, findVsix, startCodeServer, type CodeServer } from './helpers/codeServer';
-import { newWorkbenchPage, stepRunner, tearDown, type StepContext } from './helpers/steps';
+import type { CodeServer } from './helpers/codeServer';
+import { stepRunner, tearDown, type StepContext, e2eRun, startSession } from './helpers/steps';
 import { explorerContextCommand, openSketchPad, setSidebarWidth, switchTheme, viewIframe, waitReady } from './helpers/sidebar';
 import { DRAWINGS } from './drawings';
-import { RESULTS_DIR, drawStrokes, launchBrowser, openWorkbench, poll, resultNames, runCommand, screenshot, sleep, text, webviewFrame } from './helpers/workbench';
+import { drawStrokes, openWorkbench, poll, resultNames, runCommand, screenshot, sleep, text, webviewFrame } from './helpers/workbench';
 import { makeE2eFolder, writeIcon } from '../../scripts/lib/image-folder.mjs';
 import { ICONS } from '../../src/webview/icons';
+import { clearPadIn } from './helpers/pad';
 
 const PREFIX = 'layout-';
 /** Black monochrome icons with transparency (Material Design Icons render in black). */
@@ -47,6 +48,8 @@ const step = stepRunner(ctx, { chained: !process.env.E2E_NO_CHAIN, defaultTimeou
 
 const items = (): Locator => pad.locator('[data-testid=result-item]');
 const canvas = (): Locator => pad.locator('[data-testid=pad-canvas]');
+/** Escape-free reset: the pad's clear button (also clears host-pushed image results). */
+const clearPad = (): Promise<void> => clearPadIn(pad);
 const resultsSection = (): Locator => pad.locator('.results-section');
 
 type Box = { x: number; y: number; width: number; height: number };
@@ -56,12 +59,6 @@ async function box(l: Locator): Promise<Box> {
   return b;
 }
 const near = (a: number, b: number, tol = 1.5) => Math.abs(a - b) <= tol;
-
-async function clearPad(): Promise<void> {
-  const clear = pad.locator('[data-testid=clear-button]');
-  if ((await items().count()) || (await clear.getAttribute('aria-disabled')) === 'false') await clear.click();
-  await poll('results to clear', async () => (await items().count()) === 0, 10_000, 200);
-}
 
 async function drawStar(): Promise<string[]> {
   await clearPad();
@@ -139,23 +136,15 @@ async function hideAndShowView(): Promise<void> {
 
 describe('Sketch Search layout in VS Code (code-server + Chromium)', { timeout: 900_000 }, () => {
   before(async () => {
-    const vsix = findVsix();
-    assert.ok(codeServerInstalled(), 'code-server missing: run bash scripts/lib/code-server.sh install');
-    assert.ok(vsix && fs.existsSync(vsix), 'no VSIX: run bash scripts/package.sh (or set SKETCH_SEARCH_VSIX)');
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sketch-e2e-layout-'));
+    let vsix: string;
+    ({ vsix, stateDir } = e2eRun('layout', PREFIX));
     workspace = path.join(stateDir, 'workspace');
     await makeE2eFolder(workspace); // PNG and SVG files only
     await writeIcon(path.join(workspace, BLACK_HEART), 'mdi', 'heart');
     await writeIcon(path.join(workspace, BLACK_STAR), 'mdi', 'star');
-    fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    for (const f of fs.readdirSync(RESULTS_DIR)) {
-      if (f.startsWith(PREFIX) || f.startsWith(`FAILED-${PREFIX}`)) fs.rmSync(path.join(RESULTS_DIR, f));
-    }
     console.log(`# VSIX ${vsix}\n# workspace ${workspace}`);
     // Every image is a result of every query (the black icons must be in the grid).
-    cs = await startCodeServer({ workspace, vsix, theme: 'light', stateDir, settings: { 'sketchSearch.minScore': -1 } });
-    browser = await launchBrowser();
-    page = await newWorkbenchPage(browser, consoleLines);
+    ({ cs, browser, page } = await startSession({ workspace, vsix, theme: 'light', stateDir, settings: { 'sketchSearch.minScore': -1 } }, consoleLines));
     await page.setViewportSize(WINDOW);
     pad = webviewFrame(page);
   });

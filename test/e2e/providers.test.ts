@@ -15,9 +15,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { codeServerInstalled, findVsix, startCodeServer, type CodeServer } from './helpers/codeServer';
-import { newWorkbenchPage, stepRunner, tearDown, type StepContext } from './helpers/steps';
-import { RESULTS_DIR, launchBrowser, openWorkbench, poll, runCommand, screenshot, sleep, text } from './helpers/workbench';
+import type { CodeServer } from './helpers/codeServer';
+import { stepRunner, tearDown, type StepContext, e2eRun, startSession } from './helpers/steps';
+import { openWorkbench, poll, runCommand, screenshot, sleep, text } from './helpers/workbench';
 import { makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
 
 const PREFIX = 'providers-';
@@ -52,20 +52,12 @@ async function outputViewVisible(): Promise<boolean> {
 
 describe('Execution providers in VS Code without a GPU (code-server + Chromium)', { timeout: 600_000 }, () => {
   before(async () => {
-    const vsix = findVsix();
-    assert.ok(codeServerInstalled(), 'code-server missing: run bash scripts/lib/code-server.sh install');
-    assert.ok(vsix && fs.existsSync(vsix), 'no VSIX: run bash scripts/package.sh (or set SKETCH_SEARCH_VSIX)');
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sketch-e2e-providers-'));
+    let vsix: string;
+    ({ vsix, stateDir } = e2eRun('providers', PREFIX));
     const workspace = path.join(stateDir, 'workspace');
     await makeE2eFolder(workspace);
-    fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    for (const f of fs.readdirSync(RESULTS_DIR)) {
-      if (f.startsWith(PREFIX) || f.startsWith(`FAILED-${PREFIX}`)) fs.rmSync(path.join(RESULTS_DIR, f));
-    }
     console.log(`# VSIX ${vsix}\n# workspace ${workspace}`);
-    cs = await startCodeServer({ workspace, vsix, theme: 'light', stateDir });
-    browser = await launchBrowser();
-    page = await newWorkbenchPage(browser, consoleLines);
+    ({ cs, browser, page } = await startSession({ workspace, vsix, theme: 'light', stateDir }, consoleLines));
   });
 
   after(() => tearDown(browser, cs, stateDir));

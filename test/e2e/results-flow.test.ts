@@ -20,11 +20,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { codeServerInstalled, findVsix, startCodeServer, type CodeServer } from './helpers/codeServer';
+import type { CodeServer } from './helpers/codeServer';
 import { padView } from './helpers/pad';
-import { newWorkbenchPage, stepRunner, tearDown, type StepContext } from './helpers/steps';
+import { stepRunner, tearDown, type StepContext, e2eRun, startSession } from './helpers/steps';
 import { DRAWINGS } from './drawings';
-import { RESULTS_DIR, launchBrowser, openWorkbench, pickQuickInput, poll, runCommand, screenshot, selectColorTheme, sleep, text } from './helpers/workbench';
+import { openWorkbench, pickQuickInput, poll, runCommand, screenshot, selectColorTheme, sleep, text } from './helpers/workbench';
 import { makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
 
 const PREFIX = 'flow-';
@@ -78,22 +78,14 @@ async function openNotesAtEnd(): Promise<void> {
 
 describe('Sketch Search results flow in VS Code (code-server + Chromium)', { timeout: 900_000 }, () => {
   before(async () => {
-    const vsix = findVsix();
-    assert.ok(codeServerInstalled(), 'code-server missing: run bash scripts/lib/code-server.sh install');
-    assert.ok(vsix && fs.existsSync(vsix), 'no VSIX: run bash scripts/package.sh (or set SKETCH_SEARCH_VSIX)');
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sketch-e2e-flow-'));
+    let vsix: string;
+    ({ vsix, stateDir } = e2eRun('flow', PREFIX));
     workspace = path.join(stateDir, 'workspace');
     await makeE2eFolder(workspace);
     fs.writeFileSync(path.join(workspace, NOTES), NOTES_TEXT);
-    fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    for (const f of fs.readdirSync(RESULTS_DIR)) {
-      if (f.startsWith(PREFIX) || f.startsWith(`FAILED-${PREFIX}`)) fs.rmSync(path.join(RESULTS_DIR, f));
-    }
     console.log(`# VSIX ${vsix}\n# workspace ${workspace}`);
     // Preview editors on, as VS Code ships (the shared E2E settings turn them off).
-    cs = await startCodeServer({ workspace, vsix, theme: 'light', stateDir, settings: { 'workbench.editor.enablePreview': true } });
-    browser = await launchBrowser();
-    page = await newWorkbenchPage(browser, consoleLines);
+    ({ cs, browser, page } = await startSession({ workspace, vsix, theme: 'light', stateDir, settings: { 'workbench.editor.enablePreview': true } }, consoleLines));
     view = padView(page);
     pad = view.frame;
   });

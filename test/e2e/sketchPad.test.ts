@@ -24,6 +24,7 @@ import {
 } from './helpers/workbench';
 // Plain ESM helper shared with scripts/demo.sh.
 import { E2E_SET, makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
+import { waitReadyIn, clearPadIn } from './helpers/pad';
 
 const TOP_K = Number(process.env.E2E_TOP_K ?? 3);
 /** For the sweep over all seven drawings (14 images): these are synthetic geometric drawings, and model
@@ -52,26 +53,15 @@ const consoleLines: string[] = [];
 const ctx: StepContext = { page: () => page, pad: () => pad, codeServer: () => cs, consoleLines };
 // The steps build on each other: after a failure, the rest would only time out.
 const e2e = stepRunner(ctx, { chained: true, defaultTimeoutMs: 180_000 });
+const waitReady = (timeoutMs?: number): Promise<string> => waitReadyIn(pad, timeoutMs);
+/** Escape-free reset: the pad's clear button (also clears host-pushed image results). */
+const clearPad = (): Promise<void> => clearPadIn(pad);
 
 async function statusLine(): Promise<string> {
   return text(pad.locator('[data-testid=status-line]'));
 }
 
-async function waitReady(timeoutMs = 120_000): Promise<string> {
-  const status = pad.locator('[data-testid=status-line]');
-  return poll('the status line to report the index ready', async () => {
-    const state = await status.getAttribute('data-state', { timeout: 2000 }).catch(() => null);
-    const t = await statusLine();
-    if (state === 'error' || /\berror\b|failed/i.test(t)) throw new Fatal(`status line reports an error: ${t}`);
-    if (state === 'ready' || (state === null && /\bready\b/i.test(t))) return t || 'ready';
-    return undefined;
-  }, timeoutMs, 500);
-}
 
-async function clearPad(): Promise<void> {
-  await pad.locator('[data-testid=clear-button]').click();
-  await poll('results to clear', async () => (await pad.locator('[data-testid=result-item]').count()) === 0, 10_000, 200);
-}
 
 /** Clears, draws, and waits for a result list; returns the result names in rank order. */
 async function search(strokes: Pt[][], timeoutMs = 30_000): Promise<string[]> {

@@ -9,6 +9,25 @@ import { Fatal, drawStrokes, poll, resultNames, runCommand, text, webviewFrame }
 
 export interface ResultRow { name: string; folder: string; type: string; selected: string }
 
+/** Wait until the view's status line says the index is ready; its text. */
+export async function waitReadyIn(frame: FrameLocator, timeoutMs = 120_000): Promise<string> {
+  const status = frame.locator('[data-testid=status-line]');
+  return poll('the status line to report the index ready', async () => {
+    const state = await status.getAttribute('data-state', { timeout: 2000 }).catch(() => null);
+    const t = await text(status);
+    if (state === 'error') throw new Fatal(`status line reports an error: ${t}`);
+    return state === 'ready' ? t || 'ready' : undefined;
+  }, timeoutMs, 500);
+}
+
+/** The pad's clear button (also clears host-pushed image results); waits for the results to go. */
+export async function clearPadIn(frame: FrameLocator): Promise<void> {
+  const items = frame.locator('[data-testid=result-item]');
+  const btn = frame.locator('[data-testid=clear-button]');
+  if ((await items.count()) || (await btn.getAttribute('aria-disabled')) === 'false') await btn.click();
+  await poll('results to clear', async () => (await items.count()) === 0, 10_000, 200);
+}
+
 export function padView(page: Page) {
   const frame: FrameLocator = webviewFrame(page);
   const items = (): Locator => frame.locator('[data-testid=result-item]');
@@ -19,22 +38,8 @@ export function padView(page: Page) {
     await poll('the sketch pad canvas', async () => canvas().isVisible(), 30_000, 300);
   }
 
-  async function waitReady(timeoutMs = 120_000): Promise<string> {
-    const status = frame.locator('[data-testid=status-line]');
-    return poll('the status line to report the index ready', async () => {
-      const state = await status.getAttribute('data-state', { timeout: 2000 }).catch(() => null);
-      const t = await text(status);
-      if (state === 'error') throw new Fatal(`status line reports an error: ${t}`);
-      return state === 'ready' ? t || 'ready' : undefined;
-    }, timeoutMs, 500);
-  }
-
-  /** The pad's clear button (also clears host-pushed image results). */
-  async function clear(): Promise<void> {
-    const btn = frame.locator('[data-testid=clear-button]');
-    if ((await items().count()) || (await btn.getAttribute('aria-disabled')) === 'false') await btn.click();
-    await poll('results to clear', async () => (await items().count()) === 0, 10_000, 200);
-  }
+  const waitReady = (timeoutMs?: number): Promise<string> => waitReadyIn(frame, timeoutMs);
+  const clear = (): Promise<void> => clearPadIn(frame);
 
   /** Clear, draw, and wait for results; their names. */
   async function search(strokes: Pt[][], timeoutMs = 30_000): Promise<string[]> {

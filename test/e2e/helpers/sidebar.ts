@@ -3,7 +3,7 @@
  * the Sketch Pad view's frame, the Explorer, and the colour theme.
  */
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { Fatal, poll, runCommand, selectColorTheme, sleep, text } from './workbench';
+import { poll, runCommand, selectColorTheme, sleep } from './workbench';
 
 /** The outer iframe of the extension's webview view: its box is the view's content area. */
 export function viewIframe(page: Page, extensionId = 'sketch-search.sketch-search'): Locator {
@@ -39,15 +39,8 @@ export async function setSidebarWidth(page: Page, width: number): Promise<number
   return got;
 }
 
-export async function waitReady(pad: FrameLocator, timeoutMs = 120_000): Promise<string> {
-  const status = pad.locator('[data-testid=status-line]');
-  return poll('the status line to report the index ready', async () => {
-    const state = await status.getAttribute('data-state', { timeout: 2000 }).catch(() => null);
-    const t = await text(status);
-    if (state === 'error') throw new Fatal(`status line reports an error: ${t}`);
-    return state === 'ready' ? t || 'ready' : undefined;
-  }, timeoutMs, 500);
-}
+/** (Shared with the other E2E files: helpers/pad.ts.) */
+export { waitReadyIn as waitReady } from './pad';
 
 export async function openSketchPad(page: Page, pad: FrameLocator): Promise<void> {
   await runCommand(page, 'Sketch Search: Open Sketch Pad');
@@ -56,7 +49,7 @@ export async function openSketchPad(page: Page, pad: FrameLocator): Promise<void
 }
 
 /** A row of the Explorer tree by its exact label. */
-function explorerRow(page: Page, name: string): Locator {
+export function explorerRow(page: Page, name: string): Locator {
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${esc}\\s*$`) }).first();
 }

@@ -2,10 +2,14 @@
  * E2E steps with diagnostics: on failure, a screenshot, the webview's text, the browser console
  * and code-server's log tails are printed, then the error is rethrown. Shared by the E2E files.
  */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
-import type { CodeServer } from './codeServer';
-import { screenshot } from './workbench';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { codeServerInstalled, findVsix, startCodeServer, type CodeServer, type StartOptions } from './codeServer';
+import { launchBrowser, RESULTS_DIR, screenshot } from './workbench';
 
 export interface StepContext {
   page(): Page | undefined;
@@ -68,4 +72,28 @@ export async function tearDown(browser: import('playwright-core').Browser | unde
   await browser?.close().catch(() => undefined);
   await cs?.stop().catch(() => undefined);
   if (stateDir && !process.env.E2E_KEEP) (await import('node:fs')).rmSync(stateDir, { recursive: true, force: true });
+}
+
+/**
+ * The start of an E2E file: the VSIX under test (checked), a fresh state folder named after the
+ * file, and the file's own earlier screenshots (`prefix*.png`, `FAILED-prefix*.png`) removed.
+ */
+export function e2eRun(name: string, prefix: string): { vsix: string; stateDir: string } {
+  const vsix = findVsix();
+  assert.ok(codeServerInstalled(), 'code-server missing: run bash scripts/lib/code-server.sh install');
+  assert.ok(vsix && fs.existsSync(vsix), 'no VSIX: run bash scripts/package.sh (or set SKETCH_SEARCH_VSIX)');
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `sketch-e2e-${name}-`));
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  for (const f of fs.readdirSync(RESULTS_DIR)) {
+    if (f.startsWith(prefix) || f.startsWith(`FAILED-${prefix}`)) fs.rmSync(path.join(RESULTS_DIR, f));
+  }
+  return { vsix, stateDir };
+}
+
+/** code-server with the VSIX installed, Chromium, and a workbench page (its console to `consoleLines`). */
+export async function startSession(opts: StartOptions, consoleLines: string[]): Promise<{ cs: CodeServer; browser: Browser; page: Page }> {
+  const cs = await startCodeServer(opts);
+  const browser = await launchBrowser();
+  const page = await newWorkbenchPage(browser, consoleLines);
+  return { cs, browser, page };
 }
