@@ -154,3 +154,15 @@ test('reserved gallery: every reserved package, labelled by name, shapes and var
     assert.ok(fs.statSync(path.join(data, g.items[0].file)).size > 50); // the SVG is written for the benchmark to decode
   } finally { fs.rmSync(data, { recursive: true, force: true }); }
 });
+
+test('report: quality of a --skip-perf run over the speed of a full run, both runs named', async () => {
+  const { withQualityOf } = await import('../../bench/report');
+  const full = { commit: 'aaa', date: 'd1', command: 'npm run bench', quality: { x: 1 }, ablations: { old: 1 }, perf: { p: 1 }, storm: { s: 1 } };
+  const q = { commit: 'bbb', date: 'd2', command: 'npm run bench -- --skip-perf', duration_s: 5, quality: { x: 2 }, bars: { b: 1 } };
+  const out = withQualityOf(full, q);
+  assert.deepEqual(out.quality, { x: 2 });
+  assert.deepEqual(out.bars, { b: 1 });
+  assert.equal(out.ablations, undefined); // the full run's ablations are not mixed into the newer quality
+  assert.deepEqual(out.perf, { p: 1 });
+  assert.match(out.provenance, /--skip-perf.*bbb.*npm run bench.*aaa/);
+});
