@@ -126,7 +126,7 @@ export interface Bar { value: number | null; target: number; pass: boolean | nul
 export function bars(byDataset: Record<string, Record<string, Summary>>, method = 'student'): Record<string, Bar> {
   const bar = (ds: string, metric: 'mAP@all' | 'hit@10_1k', target: number): Bar => {
     const x = byDataset[ds]?.[method]?.[metric];
-    const value = x === undefined ? null : Math.round(x * 10000) / 10000;
+    const value = x === undefined ? null : x;
     return { value, target, pass: value === null ? null : value >= target, detail: value === null ? `${ds} ${metric} not measured` : `${ds}: ${method} ${metric} ${fmt(x)}` };
   };
   return {
@@ -135,6 +135,14 @@ export function bars(byDataset: Record<string, Record<string, Summary>>, method 
     sketchy_val_mAP: bar('sketchy-val', 'mAP@all', 0.33),
     similar_emoji_mAP: bar('similar-emoji', 'mAP@all', 0.30),
     full_build_reserved_trained_hit10_1k: bar('quickdraw-reserved-trained-assets', 'hit@10_1k', 0.85),
+  };
+}
+
+/** A dataset summary as written to the results JSON (every metric the docs and history read). */
+export function summaryForJson(s: Summary): Summary {
+  return {
+    'mAP@all': s['mAP@all'], 'P@100': s['P@100'], 'mAP@200': s['mAP@200'], 'P@200': s['P@200'], queries: s.queries, gallery: s.gallery, 'mAP@all_ci95': s['mAP@all_ci95'],
+    ...(s['hit@10_1k'] === undefined ? {} : { 'hit@10_1k': s['hit@10_1k'], 'hit@10_1k_ci95': s['hit@10_1k_ci95'] }),
   };
 }
 
@@ -197,7 +205,7 @@ async function main(): Promise<void> {
     }, methods);
     const byDataset: Record<string, Record<string, Summary>> = {};
     for (const [ds, r] of Object.entries(q.datasets)) byDataset[ds] = r.summary;
-    const shape = (s: Summary) => ({ 'mAP@all': s['mAP@all'], 'P@100': s['P@100'], 'mAP@200': s['mAP@200'], 'P@200': s['P@200'], queries: s.queries, gallery: s.gallery, 'mAP@all_ci95': s['mAP@all_ci95'] });
+    const shape = summaryForJson;
     const per = (name: string) => Object.fromEntries(Object.entries(q.datasets).map(([ds, r]) => [ds, shape(r.summary[name])]));
     result.quality = per('student');
     result.baselines = Object.fromEntries(['teacher-raw', 'edge-hog', 'random'].map((b) => [b, per(b)]));

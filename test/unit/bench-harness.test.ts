@@ -9,7 +9,7 @@ import { randomMethod, resizeTensor } from '../../bench/lib/methods';
 import { RecordCache, vectorOf } from '../../bench/lib/cache';
 import { classPhrases, matchItem, rejectKey, loadReview } from '../../bench/labels/make-labels';
 import { normClass, phraseIn, tokens } from '../../bench/data/sources';
-import { parseArgs, bars } from '../../bench/run';
+import { parseArgs, bars, summaryForJson } from '../../bench/run';
 import { sketchTensor } from '../../src/core/preprocess';
 
 test('gemm scorer equals naive dot products', async () => {
@@ -165,4 +165,10 @@ test('report: quality of a --skip-perf run over the speed of a full run, both ru
   assert.equal(out.ablations, undefined); // the full run's ablations are not mixed into the newer quality
   assert.deepEqual(out.perf, { p: 1 });
   assert.match(out.provenance, /--skip-perf.*bbb.*npm run bench.*aaa/);
+});
+
+test('the results JSON keeps hit@10 in 1k (docs and history read it from there)', () => {
+  const base = { 'mAP@all': 0.1, 'P@100': 0, 'mAP@200': 0, 'P@200': 0, queries: 1, gallery: 1, 'mAP@all_ci95': [0.1, 0.1] as [number, number] };
+  assert.deepEqual(summaryForJson({ ...base, 'hit@10_1k': 0.6, 'hit@10_1k_ci95': [0.5, 0.7] }), { ...base, 'hit@10_1k': 0.6, 'hit@10_1k_ci95': [0.5, 0.7] });
+  assert.equal('hit@10_1k' in summaryForJson(base), false);
 });
