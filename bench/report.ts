@@ -58,6 +58,9 @@ export function writeDocs(r: Any, file: string, pngRel: string): void {
   L.push(r.provenance ? `- **Model:** ${model}` : `- **Commit:** ${r.commit}; model ${model}`);
   L.push(`- **Machine:** ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GiB, ${m.os}, Node ${m.node}, onnxruntime-node ${m.onnxruntime_node}; execution provider CPU; shared with concurrent training jobs (load average at start ${m.load_average_at_start?.join(', ') ?? '?'}), so absolute timings are noisy: compare the ratios measured within the run`);
   L.push(`- **GPU provider:** ${r.providers ? 'see "Encode throughput per execution provider" below' : r.perf?.gpu ?? 'not measured'}`, '');
+  if (r.ablations?.['student:zero-shot']) {
+    L.push('`student` is the full build (`models/`, ships; trained on every class), `student:zero-shot` the zero-shot build (`models/zero-shot/`, never trained on the unseen-list classes). For the full build the unseen-list datasets (`quickdraw-unseen-assets`, `sketchy-val`, `quickdraw-reserved-unseen-assets`) are classes it was trained on, so only the zero-shot build\'s numbers there are zero-shot results.', '');
+  }
   if (r.bars) {
     L.push('## Model bars (the model under test; zero-shot build unless named)', '', '| bar | measured | target | status | detail |', '|---|---|---|---|---|');
     for (const [k, v] of Object.entries<Any>(r.bars)) L.push(`| ${k} | ${v.value === null || v.value === undefined ? 'n/a' : f(v.value)} | >= ${v.target} | ${v.pass === null ? 'not measured' : v.pass ? 'pass' : '**fail**'} | ${v.detail} |`);

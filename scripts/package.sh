@@ -117,6 +117,8 @@ need '^extension/node_modules/sharp/package\.json$'
 if grep -E '^extension/(src|test|training|bench|scripts|\.e2e)/|\.map$' <<<"$LIST" | head -3 | grep -q .; then
   die "VSIX contains files it should not: $(grep -E '^extension/(src|test|training|bench|scripts|\.e2e)/|\.map$' <<<"$LIST" | head -5 | tr '\n' ' ')"
 fi
+# The zero-shot build (models/zero-shot/) is for measuring the method, never shipped.
+if grep -qE '^extension/models/zero-shot/' <<<"$LIST"; then die "VSIX contains the zero-shot build (models/zero-shot/)"; fi
 # Every production dependency with node-gyp-build prebuilds must have one for the target.
 for pkg in $(node -p 'Object.keys(require("./package.json").dependencies || {}).join(" ")'); do
   [ -d "node_modules/$pkg/prebuilds" ] || continue

@@ -100,6 +100,10 @@ test('CLI defaults and the model bars', () => {
   assert.ok(a.quick && a.models[0].endsWith(path.sep + 'models'));
   assert.ok(a.shared.endsWith(path.sep + 'shared'));
   assert.ok(a.out.endsWith('quick-results.json'));
+  assert.equal(a.models.length, 1); // a quick run benchmarks the shipped build only
+  if (fs.existsSync(path.join(__dirname, '../../models/zero-shot/model.json'))) {
+    assert.deepEqual(parseArgs([]).models.map((m) => path.relative(path.join(__dirname, '../..'), m)), ['models', path.join('models', 'zero-shot')]);
+  }
   assert.equal(parseArgs(['--models', 'a,b']).models.length, 2);
   assert.throws(() => parseArgs(['--bogus']));
   const s = (m: number) => ({ 'mAP@all': m, 'P@100': 0, 'mAP@200': 0, 'P@200': 0, queries: 1, gallery: 1, 'mAP@all_ci95': [m, m] as [number, number] });
@@ -115,6 +119,14 @@ test('CLI defaults and the model bars', () => {
   assert.equal(b.full_build_reserved_trained_hit10_1k.pass, null);
   // another model of the run (an ablation) is judged by its own numbers
   assert.equal(bars({ 'quickdraw-unseen-assets': { student: s(0.01), v6: s(0.08) } }, 'v6').quickdraw_unseen_mAP.pass, true);
+  // two builds in one run: the zero-shot bars on the zero-shot build, the full build's bar on the full build
+  const two = bars({
+    'quickdraw-unseen-assets': { student: s(0.09), 'student:zero-shot': s(0.05) },
+    'quickdraw-reserved-trained-assets': { student: { ...s(0.1), 'hit@10_1k': 0.9 }, 'student:zero-shot': { ...s(0.1), 'hit@10_1k': 0.5 } },
+  }, { zeroShot: 'student:zero-shot', full: 'student' });
+  assert.equal(two.quickdraw_unseen_mAP.pass, false);
+  assert.match(two.quickdraw_unseen_mAP.detail, /student:zero-shot/);
+  assert.equal(two.full_build_reserved_trained_hit10_1k.pass, true);
 });
 
 test('perf brute force agrees with the product top-k', async () => {
