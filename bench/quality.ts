@@ -212,9 +212,11 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
     const negatives = sample(manifest.items.filter((g) => g.role === 'negative'), Math.ceil(o.distractors / 2), rnd);
     gallery = [...manifest.items.filter((g) => g.role === 'positive' && clsSet.has(g.cls!)), ...negatives, ...distractors];
   }
-  const drawings = readQuickDraw(path.join(o.shared, 'data', 'quickdraw', 'quickdraw-simplified.ndjson.gz'), new Map(classes.map((c) => [normClass(c.quickdraw), c.cls])));
+  // Every QuickDraw class, read once: the unseen classes here, all of them for the reserved datasets (4.).
+  const qdAll = readQuickDraw(path.join(o.shared, 'data', 'quickdraw', 'quickdraw-simplified.ndjson.gz'),
+    new Map(readLinesOf(path.join(o.shared, 'data', 'splits', 'quickdraw-345-classes.txt')).map((c) => [normClass(c), normClass(c)])));
   const qdQueries: { cls: string; key: string; drawing: number[][][] }[] = [];
-  for (const c of classes) qdQueries.push(...sample(drawings.get(c.cls) ?? [], o.qdPerClass, rnd).map((d) => ({ cls: c.cls, key: d.key, drawing: d.drawing })));
+  for (const c of classes) qdQueries.push(...sample(qdAll.get(normClass(c.quickdraw)) ?? [], o.qdPerClass, rnd).map((d) => ({ cls: c.cls, key: d.key, drawing: d.drawing })));
   o.log(`quickdraw-unseen-assets: ${classes.length} classes, ${qdQueries.length} queries, gallery ${gallery.length} (${gallery.filter((g) => g.role === 'positive' && (!o.quick || clsSet.has(g.cls!))).length} labelled)`);
   const written = await materialize(o.data, gallery);
   if (written) o.log(`  wrote ${written} gallery files`);
@@ -299,8 +301,6 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
   // (the full build's classes; the zero-shot build's seen classes), "unseen" = the unseen lists.
   const res = reservedGallery(o.data, o.shared);
   const unseenSet = new Set(unseenUnion(o.shared));
-  const qdAll = readQuickDraw(path.join(o.shared, 'data', 'quickdraw', 'quickdraw-simplified.ndjson.gz'),
-    new Map(readLinesOf(path.join(o.shared, 'data', 'splits', 'quickdraw-345-classes.txt')).map((c) => [normClass(c), normClass(c)])));
   for (const [name, inUnseen] of [['quickdraw-reserved-trained-assets', false], ['quickdraw-reserved-unseen-assets', true]] as const) {
     let cls = [...res.positives.keys()].filter((c) => unseenSet.has(c) === inUnseen && (qdAll.get(c) ?? []).some((d) => isReservedDrawing(d.key))).sort();
     if (o.qdClasses) cls = sample(cls, o.qdClasses, rnd).sort();
@@ -413,13 +413,11 @@ async function evaluate(
       res.summary[m.name]['hit@10_1k_ci95'] = bootstrapCI(hits, 1, 1000);
     }
     const pc: DatasetResult['perClass'][string] = {};
-    const groups = new Map<string, QueryMetrics[]>();
-    okQ.forEach((i, n) => (groups.get(qCls[i]) ?? groups.set(qCls[i], []).get(qCls[i])!).push(per[n]));
-    const classHits = new Map<string, number[]>();
-    if (folder) okQ.forEach((i, n) => (classHits.get(qCls[i]) ?? classHits.set(qCls[i], []).get(qCls[i])!).push(hits[n]));
-    for (const [c, ms] of [...groups].sort()) {
-      pc[c] = { 'mAP@all': mean(ms.map((x) => x.apAll)), 'P@100': mean(ms.map((x) => x.p100)), queries: ms.length };
-      if (folder) pc[c]['hit@10_1k'] = mean(classHits.get(c)!);
+    const groups = new Map<string, number[]>(); // class -> positions in okQ (per[] and hits[] share them)
+    okQ.forEach((i, n) => (groups.get(qCls[i]) ?? groups.set(qCls[i], []).get(qCls[i])!).push(n));
+    for (const [c, ns] of [...groups].sort()) {
+      pc[c] = { 'mAP@all': mean(ns.map((n) => per[n].apAll)), 'P@100': mean(ns.map((n) => per[n].p100)), queries: ns.length };
+      if (folder) pc[c]['hit@10_1k'] = mean(ns.map((n) => hits[n]));
     }
     res.perClass[m.name] = pc;
   }

@@ -90,9 +90,10 @@ function machine(): Record<string, unknown> {
   const cpus = os.cpus();
   let ort = 'unknown';
   try { ort = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version; } catch { /* */ }
+  const gpu = gpuName(); // nvidia-smi once (it may take seconds)
   return {
     cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memory_gb: Math.round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version, onnxruntime_node: ort, provider: 'cpu', gpu: gpuName() ?? 'none found (no nvidia-smi)', gpu_name: gpuName(),
+    node: process.version, onnxruntime_node: ort, provider: 'cpu', gpu: gpu ?? 'none found (no nvidia-smi)', gpu_name: gpu,
     load_average_at_start: os.loadavg().map((x) => Math.round(x * 10) / 10),
   };
 }

@@ -17,6 +17,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .model import share_penalty
+
 # (expansion t, output channels c, repeats n, first stride s): MobileNetV2 1.0 (Sandler et al. 2018)
 V2_CONFIG = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
 
@@ -163,5 +165,4 @@ class CoupledMobileNetV2(nn.Module):
         return self
 
     def share_penalty(self):
-        """TCN soft weight sharing: sum over convolutions of the squared weight differences."""
-        return sum(((a.weight - b.weight) ** 2).sum() for a, b in zip(self.sketch.backbone.convs(), self.image.backbone.convs()))
+        return share_penalty(self.sketch.backbone, self.image.backbone)

@@ -61,6 +61,12 @@ class Branch(nn.Module):
         return F.normalize(self.head(self.backbone(x)), dim=1)
 
 
+def share_penalty(a, b):
+    """TCN soft weight sharing between two backbones of one architecture: sum of squared differences
+    between their corresponding conv weights (biases and batch norm stay each branch's own)."""
+    return sum(((x.weight - y.weight) ** 2).sum() for x, y in zip(a.convs(), b.convs()))
+
+
 class Student(nn.Module):
     def __init__(self, width=0.25, dim=256):
         super().__init__()
@@ -75,9 +81,7 @@ class Student(nn.Module):
         return self
 
     def share_penalty(self):
-        """TCN soft weight sharing: sum of squared differences between the branches' conv weights."""
-        return sum(((a.weight - b.weight) ** 2).sum()
-                   for a, b in zip(self.sketch.backbone.convs(), self.image.backbone.convs()))
+        return share_penalty(self.sketch.backbone, self.image.backbone)
 
 
 def _l2n(y):

@@ -121,12 +121,11 @@ def svg_doc(body, w, h, left=0, top=0, outline_px=None, fill='none'):
             f'{style}{body}</svg>')
 
 
-def write_icon_strokes(work, assets):
-    """icon_strokes.json.gz: each training asset's outline as doodle strokes (icon_strokes.py), aligned
-    with meta['assets']; train.py --icon-doodles draws from it."""
+def write_icon_strokes(work, assets, docs):
+    """icon_strokes.json.gz: each training asset's outline (docs: its SVG) as doodle strokes (icon_strokes.py),
+    aligned with meta['assets']; train.py --icon-doodles draws from it."""
     from .icon_strokes import icon_strokes
     out = os.path.join(work, 'icon_strokes.json.gz')
-    docs = [a['svg'] for a in assets]
     key = content_key(json.dumps([a['set'] + ':' + a['name'] for a in assets]), os.path.join(os.path.dirname(__file__), 'icon_strokes.py'),
                       hashlib.sha1('\n'.join(docs).encode()).hexdigest())
     if cached(out, key):
@@ -145,11 +144,8 @@ def write_icon_strokes(work, assets):
     print(f'  icon doodle strokes: {sum(bool(s) for s in strokes)}/{len(strokes)} icons in {time.time() - t:.0f}s', flush=True)
 
 
-BUILD = ['zero-shot']  # set by main (meta_of records it)
-
-
-def meta_of(sk_val, sk_train, qd_classes, photos, sketches, assets, eval_assets, qd_eval, train_classes, qd_reserved):
-    return {'build': BUILD[0], 'train_on_val': BUILD[0] == 'full',
+def meta_of(build, sk_val, sk_train, qd_classes, photos, sketches, assets, eval_assets, qd_eval, train_classes, qd_reserved):
+    return {'build': build, 'train_on_val': build == 'full',
             'sketchy_val': sk_val, 'sketchy_train': sk_train, 'qd_classes': qd_classes,
             'photos': photos, 'sketches': sketches, 'assets': assets, 'eval_assets': eval_assets,
             'qd_eval_classes': [r[0] for r in qd_eval], 'qd_eval_keys': [r[2] for r in qd_eval], 'train_classes': train_classes,
@@ -184,7 +180,6 @@ def main(argv=None):
                     help='write the selection (meta.json, qd_train.json.gz) and stop: no decoding, no teacher '
                          '(what test/python/test_data_rules.py checks)')
     args = ap.parse_args(argv)
-    BUILD[0] = args.build
     bad = [s for s, *_ in TRAIN_SETS if s in RESERVED_ICON_SETS]
     if bad:
         raise SystemExit(f'TRAIN_SETS names icon packages reserved for evaluation: {bad}')
@@ -276,6 +271,7 @@ def main(argv=None):
             assets.append({'set': set_name, 'name': n, 'licence': lic, 'kind': kind,
                            'label': match_label(n, class_runs)})
     cache = {}
+    train_svgs = []  # the training assets' SVGs, for their doodle strokes
     for rec_list, sub in [(assets, 'train'), (eval_assets, 'eval')]:
         for a in rec_list:
             if a['set'] not in cache:
@@ -288,8 +284,7 @@ def main(argv=None):
             os.makedirs(d, exist_ok=True)
             docs = {'path': ('.svg', svg_doc(ic['body'], w, h, l, t))}
             if sub == 'train':
-                a['svg'] = docs['path'][1]  # for icon_strokes; dropped before meta.json is written
-            if sub == 'train':
+                train_svgs.append(docs['path'][1])
                 docs['outline'] = ('.outline.svg', svg_doc(ic['body'], w, h, l, t, outline_px=3.0))
                 docs['outline_w'] = ('.outline-w.svg', svg_doc(ic['body'], w, h, l, t, outline_px=3.0, fill='#fff'))
             for field, (suffix, doc) in docs.items():
@@ -309,13 +304,9 @@ def main(argv=None):
         idx = rng.choice(len(pool), min(25, len(pool)), replace=False)
         qd_eval += [(c, pool[i][0], pool[i][1]) for i in sorted(idx)]
 
-    if not args.select_only:
-        write_icon_strokes(work, assets)
-    for a in assets:
-        a.pop('svg', None)
-
+    meta = meta_of(args.build, sk_val, sk_train, qd_classes, photos, sketches, assets, eval_assets, qd_eval, train_classes, qd_reserved)
     if args.select_only:
-        write_selection(work, meta_of(sk_val, sk_train, qd_classes, photos, sketches, assets, eval_assets, qd_eval, train_classes, qd_reserved), qd_train)
+        write_selection(work, meta, qd_train)
         print('selection written (--select-only)', flush=True)
         return
 
@@ -333,7 +324,8 @@ def main(argv=None):
             f.write('\n'.join(v) + '\n')
         run_prep(lf, os.path.join(work, k + '.u8'))
 
-    write_selection(work, meta_of(sk_val, sk_train, qd_classes, photos, sketches, assets, eval_assets, qd_eval, train_classes, qd_reserved), qd_train)
+    write_icon_strokes(work, assets, train_svgs)
+    write_selection(work, meta, qd_train)
 
     # ---------------- Teacher features (MobileNetV2 1.0 @224, frozen) ----------------
     from .teacher import teacher_features

@@ -37,7 +37,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from . import augment
-from .model import Branch, Embedder, edge_drawing, thicker_ink
+from .model import Branch, Embedder, edge_drawing, share_penalty, thicker_ink
 from .mobilenet_v2 import V2Branch
 from .prepare import load_u8
 from .preprocess import rasterize_strokes
@@ -543,8 +543,7 @@ def main(argv=None):
             l = info_nce(e_img, pt, args.tau, same_img & ~eye) + info_nce(pt, e_img, args.tau, same_img & ~eye)
             losses['crd'] = args.w_crd * l / 2
         if args.w_share > 0:  # TCN soft weight sharing (frozen convolutions are equal in both and add nothing)
-            losses['share'] = args.w_share * sum(((a.weight - b.weight) ** 2).sum()
-                                                 for a, b in zip(sk_branch.backbone.convs(), img_branch.backbone.convs()))
+            losses['share'] = args.w_share * share_penalty(sk_branch.backbone, img_branch.backbone)
         if args.w_l2sp > 0:
             losses['l2sp'] = args.w_l2sp * sum(((c.weight - w0) ** 2).sum() for c, w0 in zip(sk_branch.backbone.convs(), init_w))
         loss = sum(losses.values())
