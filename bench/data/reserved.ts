@@ -13,8 +13,8 @@ import { classPhrases, loadReview, matchItem } from '../labels/make-labels';
 export const RESERVED_SETS = ['fxemoji', 'noto-v1', 'emojione-v1', 'streamline-emojis', 'fluent-emoji-high-contrast', 'iconoir', 'bi', 'la'];
 /** QuickDraw's abstract shapes: every UI icon has a circle or a line in its name, none depicts one. */
 export const SHAPE_CLASSES = new Set(['circle', 'square', 'triangle', 'hexagon', 'octagon', 'line', 'zigzag', 'squiggle']);
-/** Skin-tone and gender variants repeat one emoji many times over. */
-const VARIANT = /tone|-(man|woman|men|women|male|female)(-|$)|^(man|woman|men|women)-/;
+/** Skin-tone and gender variants repeat one emoji many times over (not "gem-stone" or "touch-tone-telephone"). */
+const VARIANT = /skin-tone|-tone\d(-|$)|-(man|woman|men|women|male|female)(-|$)|^(man|woman|men|women)-/;
 
 /** QuickDraw drawings reserved for evaluation in every build (training/sketchsearch/prepare.py). */
 export function isReservedDrawing(keyId: string): boolean {
