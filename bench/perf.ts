@@ -58,6 +58,8 @@ export interface PerfResult {
   index_mb_per_100k: number;
   ready_ms_100k: number;
   ready_detail: Record<string, number>;
+  /** Both ONNX encoders on disk (what the VSIX carries), MB. */
+  models_mb: number;
   /** Per index size: file size, ready time and RSS with that index on disk, and the approximate index. */
   scale: Record<string, {
     index_mb: number; ready_ms: number; rss_extra_mb: number;
@@ -71,6 +73,12 @@ export interface PerfResult {
 }
 
 export const TOP_K = 60; // sketchSearch.maxResults default
+
+/** Size of the model's two ONNX files (model.json names them), MB. */
+export function modelsMb(modelDir: string): number {
+  const mj = JSON.parse(fs.readFileSync(path.join(modelDir, 'model.json'), 'utf8')) as { sketch: string; image: string };
+  return round((fs.statSync(path.join(modelDir, mj.sketch)).size + fs.statSync(path.join(modelDir, mj.image)).size) / 1e6, 1);
+}
 
 export async function runPerf(o: PerfOptions): Promise<PerfResult> {
   const notes: string[] = [];
@@ -188,7 +196,7 @@ export async function runPerf(o: PerfOptions): Promise<PerfResult> {
   return {
     query_ms, search_engine: engine.name, index_images_per_s: { icons: round(index_detail.icons.images / index_detail.icons.seconds, 1), photos: round(index_detail.photos.images / index_detail.photos.seconds, 1) },
     index_detail, rss_mb: ready_detail.peak_rss_mb, rss_extra_mb_per_100k: ready_detail.rss_extra_mb, index_mb_per_100k,
-    ready_ms_100k: ready_detail.ready_ms, ready_detail, scale: scaleBySize, gpu: 'not measured: no GPU lent', provider: emb.provider, dim, notes: [...new Set(notes)],
+    ready_ms_100k: ready_detail.ready_ms, ready_detail, models_mb: modelsMb(o.modelDir), scale: scaleBySize, gpu: 'not measured: no GPU lent', provider: emb.provider, dim, notes: [...new Set(notes)],
   };
 }
 

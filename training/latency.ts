@@ -1,6 +1,7 @@
 /**
- * Encoder latency via onnxruntime-node (what the extension uses): ms per input at batch 16.
- * Usage: npx tsx training/latency.ts [MODELS_DIR=models] [REPEATS=20]
+ * Encoder latency via onnxruntime-node (what the extension uses): ms per input at batch 16 (indexing), or
+ * at batch 1 (a query: the sketch encoder runs once per search, all its test-time views inside the graph).
+ * Usage: npx tsx training/latency.ts [MODELS_DIR=models] [REPEATS=20] [BATCH=16]
  */
 import * as ort from 'onnxruntime-node';
 import * as fs from 'node:fs';
@@ -10,7 +11,7 @@ async function main(): Promise<void> {
   const dir = process.argv[2] ?? 'models';
   const reps = Number(process.argv[3] ?? 20);
   const mj = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-  const B = 16;
+  const B = Number(process.argv[4] ?? 16);
   const x = new ort.Tensor('float32', new Float32Array(B * 3 * 128 * 128).map(() => Math.random() * 2 - 1), [B, 3, 128, 128]);
   for (const kind of ['sketch', 'image']) {
     const s = await ort.InferenceSession.create(path.join(dir, mj[kind]));

@@ -9,7 +9,7 @@ import { randomMethod, resizeTensor } from '../../bench/lib/methods';
 import { RecordCache, vectorOf } from '../../bench/lib/cache';
 import { classPhrases, matchItem, rejectKey, loadReview } from '../../bench/labels/make-labels';
 import { normClass, phraseIn, tokens } from '../../bench/data/sources';
-import { parseArgs, bars, summaryForJson } from '../../bench/run';
+import { parseArgs, bars, perfTargets, summaryForJson } from '../../bench/run';
 import { sketchTensor } from '../../src/core/preprocess';
 
 test('gemm scorer equals naive dot products', async () => {
@@ -127,6 +127,24 @@ test('CLI defaults and the model bars', () => {
   assert.equal(two.quickdraw_unseen_mAP.pass, false);
   assert.match(two.quickdraw_unseen_mAP.detail, /student:zero-shot/);
   assert.equal(two.full_build_reserved_trained_hit10_1k.pass, true);
+});
+
+test('perf targets: icons >= 80 per s (issue #15), both encoders <= 30 MB, an old perf record without a model size keeps its targets', async () => {
+  const { modelsMb } = await import('../../bench/perf');
+  const base = { query_ms: { '100000': { p50: 20 } }, index_images_per_s: { icons: 80, photos: 15 }, index_mb_per_100k: 60, rss_extra_mb_per_100k: 150, ready_ms_100k: 2000 };
+  const t = perfTargets({ ...base, models_mb: 24.6 } as never);
+  assert.equal(t.index_icons_per_s.pass, true);
+  assert.equal(t.index_icons_per_s.target, '>= 80');
+  assert.equal(perfTargets({ ...base, index_images_per_s: { icons: 79.9, photos: 15 }, models_mb: 24.6 } as never).index_icons_per_s.pass, false);
+  assert.equal(t.models_mb.pass, true);
+  assert.equal(perfTargets({ ...base, models_mb: 30.1 } as never).models_mb.pass, false);
+  assert.equal('models_mb' in perfTargets(base as never), false);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sks-mb-'));
+  fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ sketch: 's.onnx', image: 'i.onnx' }));
+  fs.writeFileSync(path.join(dir, 's.onnx'), Buffer.alloc(1_500_000));
+  fs.writeFileSync(path.join(dir, 'i.onnx'), Buffer.alloc(1_000_000));
+  assert.equal(modelsMb(dir), 2.5);
+  fs.rmSync(dir, { recursive: true });
 });
 
 test('perf brute force agrees with the product top-k', async () => {

@@ -30,9 +30,13 @@ TRAIN_SETS = [
     ('noto', 'Apache-2.0', None, 'emoji'),
     ('fluent-emoji-flat', 'MIT', None, 'emoji'),
     ('emojione', 'CC-BY-4.0', None, 'emoji'),
-    ('game-icons', 'CC-BY-3.0', 1000, 'icon'),
-    ('tabler', 'MIT', 600, 'icon'),
-    ('mdi', 'Apache-2.0', 400, 'icon'),
+    ('game-icons', 'CC-BY-3.0', None, 'icon'),
+    ('tabler', 'MIT', 3000, 'icon'),
+    ('mdi', 'Apache-2.0', 2500, 'icon'),
+    ('ph', 'MIT', None, 'icon'),
+    ('lucide', 'ISC', None, 'icon'),
+    ('carbon', 'Apache-2.0', 1500, 'icon'),
+    ('material-symbols', 'Apache-2.0', 2000, 'icon'),
 ]
 # Icon packages reserved for evaluation in every build: never trained on, never used to tune anything
 # (../shared/README.md). prepare refuses to select from them.
@@ -187,6 +191,7 @@ def main(argv=None):
     os.makedirs(os.path.join(work, 'lists'), exist_ok=True)
     filt = UnseenFilter.from_splits(os.path.join(args.data, 'splits'))
     rng = np.random.RandomState(args.seed)
+    cap_rng = np.random.RandomState(args.seed + 1)  # its own stream: a cap change never moves the evaluation queries
 
     # ---------------- Sketchy ----------------
     sk_dir = os.path.join(work, 'sketchy')
@@ -266,7 +271,7 @@ def main(argv=None):
                 if c is not None:
                     eval_assets.append({'set': set_name, 'name': n, 'cls': c})
         if cap is not None and len(ok) > cap:
-            ok = sorted(rng.choice(ok, cap, replace=False).tolist())
+            ok = sorted(cap_rng.choice(ok, cap, replace=False).tolist())
         for n in ok:
             assets.append({'set': set_name, 'name': n, 'licence': lic, 'kind': kind,
                            'label': match_label(n, class_runs)})
