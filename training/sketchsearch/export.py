@@ -2,6 +2,7 @@
 dicts used by the parity test) and a training report in training/reports/."""
 import datetime
 import hashlib
+import inspect
 import json
 import os
 import time
@@ -56,16 +57,63 @@ def load_student(path):
 
 
 def export_onnx(emb, path):
+    """The TorchScript-based (tracing) exporter at opset 17, what every shipped model was made with. Newer
+    PyTorch (2.9+) defaults to the torch.export-based exporter: it is asked for the tracing one by name
+    (dynamo=False); where that fails, the torch.export-based one (opset 18) is tried. Where onnxruntime is
+    installed the file is run and compared with PyTorch."""
     emb = emb.eval()
-    torch.onnx.export(emb, torch.zeros(2, 3, 128, 128), path, opset_version=17, input_names=['input'],
-                      output_names=['embedding'], dynamic_axes={'input': {0: 'N'}, 'embedding': {0: 'N'}},
-                      do_constant_folding=True)
+    names = dict(input_names=['input'], output_names=['embedding'], dynamic_axes={'input': {0: 'N'}, 'embedding': {0: 'N'}})
+    x = torch.zeros(2, 3, 128, 128)
+    if 'dynamo' not in inspect.signature(torch.onnx.export).parameters:
+        torch.onnx.export(emb, x, path, opset_version=17, do_constant_folding=True, **names)
+    else:
+        try:
+            torch.onnx.export(emb, x, path, opset_version=17, do_constant_folding=True, dynamo=False, **names)
+        except Exception as e:  # noqa: BLE001  (a PyTorch without the tracing exporter)
+            print(f'  ONNX: the tracing exporter failed ({type(e).__name__}: {e}); using the torch.export-based one', flush=True)
+            torch.onnx.export(emb, (x,), path, opset_version=18, dynamo=True, external_data=False, **names)
     import onnx
     m = onnx.load(path)
     onnx.checker.check_model(m)
+    check_onnx(emb, path)
 
 
-def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, steps, out_dir=None):
+def check_onnx(emb, path, tol=1e-4):
+    """Run the exported file on a small random batch with onnxruntime (when installed) against PyTorch."""
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return None
+    x = torch.rand(3, 3, 128, 128, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    with torch.no_grad():
+        want = emb(x).numpy()
+    got = ort.InferenceSession(path, providers=['CPUExecutionProvider']).run(None, {'input': x.numpy()})[0]
+    err = float(abs(got - want).max())
+    if not err < tol:
+        raise RuntimeError(f'{path}: onnxruntime differs from PyTorch by {err:.2e}')
+    return err
+
+
+def student_config(args):
+    return {'arch': getattr(args, 'arch', 'v1'), 'sketch_width': args.sketch_width, 'image_width': args.image_width, 'dim': args.dim,
+            'edge_mix': getattr(args, 'edge_mix', 1.0), 'edge_thr': getattr(args, 'edge_thr', 0.5),
+            'flip': getattr(args, 'flip', ''), 'ink_dilate': getattr(args, 'ink_dilate', 0),
+            'sketch_views': getattr(args, 'sketch_views', None)}
+
+
+def save_student(sk_branch, img_branch, args, path, checkpoint=None):
+    """student.pt of branches in training (any device, any memory format), left untouched: the export's format
+    (fp16 state dicts + config), plus checkpoint={step, ...} when written during training."""
+    half = lambda b: {k: v.detach().contiguous().half().cpu() for k, v in b.state_dict().items()}  # noqa: E731
+    ck = {'config': student_config(args), 'sketch': half(sk_branch), 'image': half(img_branch)}
+    if checkpoint is not None:
+        ck['checkpoint'] = checkpoint
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    torch.save(ck, path + '.tmp')
+    os.replace(path + '.tmp', path)
+
+
+def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, steps, out_dir=None, data=None):
     out_dir = out_dir or args.out
     os.makedirs(out_dir, exist_ok=True)
     sk_branch = sk_branch.to(memory_format=torch.contiguous_format).eval()
@@ -74,13 +122,16 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
         for p in b.parameters():
             p.data = p.data.contiguous()
         round_fp16_(b)
-    cfg = {'arch': getattr(args, 'arch', 'v1'), 'sketch_width': args.sketch_width, 'image_width': args.image_width, 'dim': args.dim,
-           'edge_mix': getattr(args, 'edge_mix', 1.0), 'edge_thr': getattr(args, 'edge_thr', 0.5),
-           'flip': getattr(args, 'flip', ''), 'ink_dilate': getattr(args, 'ink_dilate', 0),
-           'sketch_views': getattr(args, 'sketch_views', None)}
+    cfg = student_config(args)
     torch.save({'config': cfg, 'sketch': {k: v.half() for k, v in sk_branch.state_dict().items()},
                 'image': {k: v.half() for k, v in img_branch.state_dict().items()}},
                os.path.join(out_dir, 'student.pt'))
+    params = {'sketch': sum(p.numel() for p in sk_branch.parameters()), 'image': sum(p.numel() for p in img_branch.parameters())}
+    tail = {'final_python_eval': final, 'baselines_python': baselines, 'eval_log': log, **({'data': data} if data is not None else {})}
+    shipped = os.path.abspath(out_dir) == os.path.join(REPO, 'models')
+    if not shipped:  # the training's record before the ONNX export: finish() completes it should that fail
+        write_report(out_dir, {'id': None, 'export': 'student.pt only', 'args': vars(args), 'steps': steps, 'train_wall_s': final['t'],
+                               'params': params, **tail})
     # export from the reloaded fp16 weights so ONNX and student.pt agree exactly
     sk_emb, img_emb = load_student(os.path.join(out_dir, 'student.pt'))
     export_onnx(sk_emb, os.path.join(out_dir, 'sketch_encoder.onnx'))
@@ -88,11 +139,8 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
     mid = write_model_json(out_dir, args.name, args.dim)
     report = {
         'id': mid, 'args': vars(args), 'steps': steps, 'train_wall_s': final['t'],
-        'total_wall_s_train_py': time.time() - t_start,
-        'params': {'sketch': sum(p.numel() for p in sk_branch.parameters()),
-                   'image': sum(p.numel() for p in img_branch.parameters())},
-        **sizes(out_dir, sk_emb, img_emb),
-        'final_python_eval': final, 'baselines_python': baselines, 'eval_log': log,
+        'total_wall_s_train_py': time.time() - t_start, 'params': params,
+        **sizes(out_dir, sk_emb, img_emb), **tail,
     }
     write_report(out_dir, report)
     print('exported', mid, json.dumps({k: report[k] for k in ('params', 'macs', 'bytes')}), flush=True)
@@ -153,10 +201,41 @@ def reexport(src, out, name, **changes):
     return report
 
 
+def finish(out, name):
+    """Complete an export that stopped after student.pt (train.py cut short after a --checkpoint-every
+    checkpoint, or an ONNX export that failed on another machine): the ONNX files, model.json and
+    train_report.json from OUT/student.pt, keeping what train_report.json already recorded."""
+    ck = torch.load(os.path.join(out, 'student.pt'), map_location='cpu')
+    sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
+    export_onnx(sk_emb, os.path.join(out, 'sketch_encoder.onnx'))
+    export_onnx(img_emb, os.path.join(out, 'image_encoder.onnx'))
+    mid = write_model_json(out, name, ck['config']['dim'])
+    rep_file = os.path.join(out, 'train_report.json')
+    report = json.load(open(rep_file)) if os.path.exists(rep_file) else {}
+    if 'checkpoint' in ck and report.get('id') is None and 'final_python_eval' not in report:
+        report.update({'steps': ck['checkpoint'].get('step'), 'eval_log': ck['checkpoint'].get('eval_log', [])})
+    report.update({'id': mid, 'export': 'finished by export.py --finish' + (f" from the checkpoint of step {ck['checkpoint'].get('step')}"
+                                                                           if 'checkpoint' in ck else ''),
+                   'config': ck['config'], **sizes(out, sk_emb, img_emb)})
+    with open(rep_file, 'w') as f:
+        json.dump(report, f, indent=1)
+    print('exported', mid, json.dumps({k: report[k] for k in ('macs', 'bytes')}), flush=True)
+    return report
+
+
 if __name__ == '__main__':
     import argparse
+    import sys
+    if len(sys.argv) > 1 and sys.argv[1] == '--finish':
+        fp = argparse.ArgumentParser(description='Export ONNX + model.json from OUT/student.pt (an export that stopped after it)')
+        fp.add_argument('--finish', required=True, metavar='OUT')
+        fp.add_argument('--name', required=True)
+        fa = fp.parse_args()
+        finish(fa.finish, fa.name)
+        sys.exit(0)
     ap = argparse.ArgumentParser(description='Re-export a trained student with changed export-time options: the edge '
-                                 'stream in the image encoder, mirror views, ink-dilation views of sketches.')
+                                 'stream in the image encoder, mirror views, ink-dilation views of sketches. '
+                                 '(--finish OUT --name N: complete an export that stopped after OUT/student.pt)')
     ap.add_argument('src', help='directory with student.pt and model.json (a training output)')
     ap.add_argument('out', help='output directory, e.g. ../models')
     ap.add_argument('--edge-mix', type=float, help='image encoder: weight of the image stream against the edge stream')

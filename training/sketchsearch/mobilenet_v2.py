@@ -11,7 +11,9 @@ fine-tuning starts from the teacher instead of from a network whose activations 
 `CoupledMobileNetV2` holds a sketch and an image branch of this architecture, initialised alike, with
 TCN's soft weight sharing (squared distance between corresponding convolution weights).
 """
+import os
 import re
+import zipfile
 
 import torch
 import torch.nn as nn
@@ -21,6 +23,34 @@ from .model import share_penalty
 
 # (expansion t, output channels c, repeats n, first stride s): MobileNetV2 1.0 (Sandler et al. 2018)
 V2_CONFIG = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
+
+
+# The teacher's weights outside a TorchScript: a torch.save'd dict of its feature trunk's parameters
+# ('body.params.w<k>' / 'body.params.b<k>', float32, bit-identical), what training/gpu/unpack.py writes on a
+# machine that was sent training/gpu/pack.py's lossless copy of the weights instead of the 23 MB TorchScript.
+STATE_SUFFIX = '.state.pt'
+
+
+def teacher_file(teacher_dir, name):
+    """teacher_dir/name, or its weights-only twin (name with .torchscript.pt -> .state.pt) when only that is there."""
+    path = os.path.join(teacher_dir, name)
+    alt = os.path.join(teacher_dir, name.replace('.torchscript.pt', STATE_SUFFIX))
+    return alt if not os.path.exists(path) and os.path.exists(alt) else path
+
+
+def is_torchscript(path):
+    """TorchScript archives hold code/; a torch.save'd state dict does not."""
+    with zipfile.ZipFile(path) as z:
+        return any('/code/' in n for n in z.namelist())
+
+
+def load_teacher_state(path):
+    """State dict of a teacher file: a TorchScript (../shared/models/teacher) or its weights-only twin."""
+    if is_torchscript(path):
+        return torch.jit.load(path, map_location='cpu').state_dict()
+    sd = torch.load(path, map_location='cpu')
+    assert all(k.startswith('body.params.') for k in sd), f'{path}: not a teacher state'
+    return sd
 
 
 class ConvBN(nn.Module):
@@ -81,9 +111,10 @@ class MobileNetV2(nn.Module):
         return [m.conv for m in self.convbns()]
 
     def load_folded(self, torchscript_path):
-        """Weights of the teacher's TorchScript (BN folded); BN set to identity + the folded bias, so the
-        module computes exactly the folded network until `unfold_bn` gives it real statistics."""
-        sd = torch.jit.load(torchscript_path).state_dict()
+        """Weights of the teacher's TorchScript (BN folded; or of its weights-only twin, load_teacher_state);
+        BN set to identity + the folded bias, so the module computes exactly the folded network until
+        `unfold_bn` gives it real statistics."""
+        sd = load_teacher_state(torchscript_path)
         keys = sorted({int(m.group(1)) for k in sd for m in [re.match(r'body\.params\.w(\d+)$', k)] if m})
         cbs = self.convbns()
         assert len(keys) == len(cbs), (len(keys), len(cbs))

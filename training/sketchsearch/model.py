@@ -93,7 +93,7 @@ def edge_drawing(x, thr=0.5):
     (white paper 1, black ink -1): grey, Sobel gradient magnitude, ink = magnitude / thr clipped to 1.
     Part of the image encoder's graph (edge stream), so the extension needs no extra preprocessing."""
     g = x.mean(dim=1, keepdim=True)
-    kx = torch.tensor([[-1., 0., 1.], [-2., 0., 2.], [-1., 0., 1.]], dtype=x.dtype).view(1, 1, 3, 3) / 8
+    kx = torch.tensor([[-1., 0., 1.], [-2., 0., 2.], [-1., 0., 1.]], dtype=x.dtype, device=x.device).view(1, 1, 3, 3) / 8
     g = F.pad(g, (1, 1, 1, 1), mode='replicate')
     gx, gy = F.conv2d(g, kx), F.conv2d(g, kx.transpose(2, 3))
     ink = (torch.sqrt(gx * gx + gy * gy + 1e-12) / thr).clamp(0, 1)

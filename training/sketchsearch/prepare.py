@@ -333,49 +333,10 @@ def main(argv=None):
     write_selection(work, meta, qd_train)
 
     # ---------------- Teacher features (MobileNetV2 1.0 @224, frozen) ----------------
-    from .teacher import teacher_features
-    tpath = os.path.join(args.teacher, 'mobilenet_v2_1.0_224_quant.torchscript.pt')
-    from .preprocess import rgb_to_tensor
-    jobs = [('photos', lambda: load_u8(os.path.join(work, 'photos.u8'))),
-            ('assets', lambda: load_u8(os.path.join(work, 'assets.u8'))),
-            ('eval_assets', lambda: load_u8(os.path.join(work, 'eval_assets.u8'))),
-            ('sketches', lambda: load_u8(os.path.join(work, 'sketches.u8'))),
-            ('val_sketches', lambda: load_u8(os.path.join(work, 'sketches.u8'))[[i for i, s in enumerate(sketches) if s['val']]]),
-            ('qd_eval', None)]
-    for name, get in jobs:
-        out = os.path.join(work, f'teacher_{name}.npy')
-        x = qd_eval_t if get is None else None
-        u8 = get() if get is not None else None
-        key = content_key(tpath, u8 if u8 is not None else x, 'teacher-224-bilinear')
-        if cached(out, key):
-            continue
-        t = time.time()
-        feats = teacher_features(tpath, u8, tensors=x)
-        np.save(out, feats)
-        mark(out, key)
-        print(f'  teacher {name}: {feats.shape} in {time.time() - t:.0f}s', flush=True)
-    # QuickDraw training drawings (the first QD_TEACHER_PER_CLASS of each class, in file order), rendered
-    # once without augmentation: instance-level teacher targets for doodles (train.py --sk-align) instead
-    # of only their class centre. Capped because the teacher runs at ~25 images/s on 2 CPU cores.
-    out = os.path.join(work, 'teacher_qd_train.npy')
-    key = content_key(tpath, os.path.join(work, 'qd_train.json.gz'), os.path.join(REPO, 'training', 'sketchsearch', 'preprocess.py'),
-                      f'teacher-224-bilinear-{QD_TEACHER_PER_CLASS}')
-    if not cached(out, key):
-        t = time.time()
-        seen_n, rows = {}, []
-        for i, r in enumerate(qd_train):
-            w = r[0]
-            if seen_n.get(w, 0) < QD_TEACHER_PER_CLASS:
-                seen_n[w] = seen_n.get(w, 0) + 1
-                rows.append(i)
-        feats = np.zeros((len(rows), 1280), np.float16)
-        for i in range(0, len(rows), 512):
-            x = np.stack([sketch_tensor(qd_train[r][1]) for r in rows[i:i + 512]]).astype(np.float32)
-            feats[i:i + 512] = teacher_features(tpath, tensors=x)
-        np.save(out, feats)
-        np.save(os.path.join(work, 'teacher_qd_train_rows.npy'), np.asarray(rows, np.int64))
-        mark(out, key)
-        print(f'  teacher qd_train: {feats.shape} in {time.time() - t:.0f}s', flush=True)
+    # (+ the first QD_TEACHER_PER_CLASS QuickDraw training drawings of each class, in file order, rendered once
+    # without augmentation; teacher.write_teacher_features, which training/gpu/unpack.py runs on a GPU too)
+    from .teacher import write_teacher_features
+    write_teacher_features(work, os.path.join(args.teacher, 'mobilenet_v2_1.0_224_quant.torchscript.pt'), sketches, qd_train, qd_eval_t)
     print('prepare done', flush=True)
 
 

@@ -20,6 +20,8 @@ Options for the teacher's vectors (ablations sqrtc / align in ablate.sh and the 
   --teacher-space split   raw teacher for the image relations and crd, sqrtc (+ aligned) for the sketch rows
 Edge stream (--edge-mix < 1): the image encoder also embeds a Sobel line drawing of the image with the sketch
 branch and mixes it in; --edge-train N makes it part of training (else it is added at export).
+--device cuda runs it all on a GPU (the CPU stays the default; training/gpu and docs/gpu-training.md: the pack,
+the device machine's script); --workers N draws the sketch batches in N processes.
 """
 import argparse
 import gzip
@@ -38,7 +40,8 @@ import torch.nn.functional as F
 
 from . import augment
 from .model import Branch, Embedder, edge_drawing, share_penalty, thicker_ink
-from .mobilenet_v2 import V2Branch
+from .export import save_student
+from .mobilenet_v2 import V2Branch, teacher_file
 from .prepare import load_u8
 from .preprocess import rasterize_strokes
 from .classes import normalize
@@ -60,6 +63,19 @@ def seed_all(seed):
 
 def u8_to_tensor(a):
     return torch.from_numpy(a).permute(0, 3, 1, 2).float().div_(127.5).sub_(1)
+
+
+def map_u8(path):
+    """A *.u8 array memory-mapped (read-only): several stream workers share one page cache instead of a copy each."""
+    return np.memmap(path, np.uint8, 'r').reshape(-1, 128, 128, 3)
+
+
+def resolve_device(name):
+    """--device -> torch.device; cuda without CUDA is an error, never a silent fall-back to the CPU."""
+    if name == 'cuda' and not torch.cuda.is_available():
+        raise SystemExit(f'--device cuda: CUDA is not available to this PyTorch ({torch.__version__}, built for CUDA '
+                         f'{torch.version.cuda}); train on the CPU with --device cpu')
+    return torch.device(name)
 
 
 def failed(path):
@@ -95,10 +111,10 @@ class SketchStream(torch.utils.data.IterableDataset):
         torch.manual_seed(self.seed)
         with gzip.open(os.path.join(self.work, 'qd_train.json.gz'), 'rt') as f:
             qd = json.load(f)
-        sketches = load_u8(os.path.join(self.work, 'sketches.u8'))
-        outlines = load_u8(os.path.join(self.work, 'outlines.u8'))
+        sketches = map_u8(os.path.join(self.work, 'sketches.u8'))
+        outlines = map_u8(os.path.join(self.work, 'outlines.u8'))
         ow = os.path.join(self.work, 'outlines_w.u8')
-        outlines_w = load_u8(ow) if self.use_outlines_w and os.path.exists(ow) else None
+        outlines_w = map_u8(ow) if self.use_outlines_w and os.path.exists(ow) else None
         doodles = None
         if self.icon_doodles > 0:
             with gzip.open(os.path.join(self.work, 'icon_strokes.json.gz'), 'rt') as f:
@@ -131,7 +147,7 @@ def info_nce(a, b, tau, mask=None):
     logits = a @ b.T / tau
     if mask is not None:
         logits = logits.masked_fill(mask, -1e4)
-    return F.cross_entropy(logits, torch.arange(len(a)))
+    return F.cross_entropy(logits, torch.arange(len(a), device=a.device))
 
 
 def rel_kl(s_logits, t_logits, mask=None):
@@ -202,6 +218,12 @@ def main(argv=None):
     ap.add_argument('--w-l2sp', type=float, default=1e-3)
     ap.add_argument('--eval-every', type=int, default=200)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--device', choices=['cpu', 'cuda'], default='cpu',
+                    help='where the networks, the teacher tensors and every training step run (cuda: training/gpu)')
+    ap.add_argument('--workers', type=int, default=1, help='DataLoader processes drawing the sketch batches (each its own seed)')
+    ap.add_argument('--checkpoint-every', type=int, default=0,
+                    help='> 0: write OUT/student.pt (the export\'s format) every N steps, so a run cut short leaves a model '
+                         '(python3 -m sketchsearch.export --finish OUT exports it)')
     ap.add_argument('--name', default='student-v1')
     ap.add_argument('--freeze-stem', type=int, default=0, help='leading sketch-backbone modules kept frozen (no backward)')
     ap.add_argument('--no-outlines-w', action='store_true', help='only all-edge outlines (v1 behaviour)')
@@ -247,6 +269,13 @@ def main(argv=None):
     t_start = time.time()
     seed_all(args.seed)
     torch.set_num_threads(args.threads)
+    dev = resolve_device(args.device)
+    cuda = dev.type == 'cuda'
+    if cuda:  # TF32 matmuls and convolutions, autotuned kernels (the batch shapes are fixed)
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+        torch.backends.cudnn.benchmark = True
+    T = lambda a: torch.from_numpy(np.asarray(a)).to(dev)  # noqa: E731  numpy -> tensor on the device
     work = args.work
     meta = json.load(open(os.path.join(work, 'meta.json')))
 
@@ -262,26 +291,30 @@ def main(argv=None):
         # Same-size student: the teacher's MobileNetV2 1.0; batch norm restored from the statistics of
         # training images (this branch's domain); the first --image-freeze blocks stay frozen and cached.
         img_branch = V2Branch(args.dim)
-        img_branch.backbone.load_folded(os.path.join(args.teacher_dir, TEACHER_V2))
+        teacher_v2 = teacher_file(args.teacher_dir, TEACHER_V2)
+        img_branch.backbone.load_folded(teacher_v2)
+        img_branch.to(dev)
         calib_rng = np.random.RandomState(args.seed + 7)
         all_img = np.concatenate([load_u8(os.path.join(work, 'photos.u8')), load_u8(os.path.join(work, 'assets.u8'))])
         pick = calib_rng.choice(len(all_img), min(args.bn_calib, len(all_img)), replace=False)
-        img_branch.backbone.unfold_bn([u8_to_tensor(all_img[pick[i:i + 64]]) for i in range(0, len(pick), 64)])
+        img_branch.backbone.unfold_bn([u8_to_tensor(all_img[pick[i:i + 64]]).to(dev) for i in range(0, len(pick), 64)])
         del all_img
         img_frozen = img_branch.backbone.blocks[:args.image_freeze].eval()
         img_tail = img_branch.backbone.blocks[args.image_freeze:]
-        trunk, trunk_file = img_frozen, os.path.join(args.teacher_dir, TEACHER_V2)
+        trunk, trunk_file = img_frozen, teacher_v2
         cache = os.path.join(work, f'imgfeat_v2_b{args.image_freeze}_s{args.seed}.npy')
     else:
         img_branch = Branch(args.image_width, args.dim)
         img_branch.backbone.load_tflite_torchscript(os.path.join(args.teacher_dir, INIT[args.image_width]))
+        img_branch.to(dev)
         trunk, trunk_file = img_branch.backbone, os.path.join(args.teacher_dir, INIT[args.image_width])
         cache = os.path.join(work, f'imgfeat_w{args.image_width}.npy')
     trunk.eval()
     for p in trunk.parameters():
         p.requires_grad_(False)
     feat_key = content_key(*(os.path.join(work, f) for f in ('photos.u8', 'assets.u8', 'eval_assets.u8')), trunk_file,
-                           f'{args.arch}-{args.image_freeze}-{args.bn_calib}-{args.seed}' if v2 else '')
+                           f'{args.arch}-{args.image_freeze}-{args.bn_calib}-{args.seed}' if v2 else '',
+                           *(['computed-on-cuda'] if cuda else []))  # (the CPU's keys as before)
     if not cached(cache, feat_key):
         t = time.time()
         u8 = np.concatenate([load_u8(os.path.join(work, 'photos.u8')), load_u8(os.path.join(work, 'assets.u8')),
@@ -292,16 +325,16 @@ def main(argv=None):
             for flip in [False, True]:
                 out = []
                 for i in range(0, len(u8), 128):
-                    x = u8_to_tensor(u8[i:i + 128])
+                    x = u8_to_tensor(u8[i:i + 128]).to(dev)
                     if flip:
                         x = x.flip(3)
-                    out.append(bb(x.contiguous(memory_format=torch.channels_last)).numpy())
+                    out.append(bb(x.contiguous(memory_format=torch.channels_last)).cpu().numpy())
                 feats.append(np.concatenate(out))
         # v2 caches block outputs [N, C, h, w] (fp16 halves the memory); v1 pooled trunk features
         np.save(cache, np.stack(feats).astype(np.float16 if v2 else np.float32))
         mark(cache, feat_key)
         print(f'image trunk features in {time.time() - t:.0f}s', flush=True)
-    feats = torch.from_numpy(np.load(cache))  # [2, N_all, C] (v1) or [2, N_all, C, h, w] fp16 (v2)
+    feats = torch.from_numpy(np.load(cache)).to(dev)  # [2, N_all, C] (v1) or [2, N_all, C, h, w] fp16 (v2)
 
     def img_head(f):
         """Cached trunk output -> image embedding before the edge stream (v2: through the trainable tail)."""
@@ -361,17 +394,19 @@ def main(argv=None):
             qd_cls = np.array([qd_label[r[0]] for r in json.load(f)])
         al_sk, al_qd, align_report = aligned_sketch_teacher(work, args, tea_c, img_label, img_ok, sk_idx, sk_label, qd_cls, photos, sketches)
         print('aligned teacher', align_report, flush=True)
+        al_sk, al_qd = al_sk.to(dev), al_qd.to(dev)
+    tea, tea_s, centres, has_centre = tea.to(dev), tea_s.to(dev), centres.to(dev), has_centre.to(dev)
 
     # ---------------- student ----------------
     if v2:
         sk_branch = V2Branch(args.dim)
-        sk_branch.backbone.load_folded(os.path.join(args.teacher_dir, TEACHER_V2))
+        sk_branch.backbone.load_folded(teacher_v2)
         sk_branch.head.load_state_dict(img_branch.head.state_dict())
     else:
         sk_branch = Branch(args.sketch_width, args.dim)
         sk_branch.backbone.load_tflite_torchscript(os.path.join(args.teacher_dir, INIT[args.sketch_width]))
-    init_w = [c.weight.detach().clone() for c in sk_branch.backbone.convs()]
-    sk_branch = sk_branch.to(memory_format=torch.channels_last)
+    init_w = [c.weight.detach().clone().to(dev) for c in sk_branch.backbone.convs()]
+    sk_branch = sk_branch.to(dev, memory_format=torch.channels_last)
     stem = layers_of(sk_branch)[:args.freeze_stem]
     for p in stem.parameters():
         p.requires_grad_(False)
@@ -391,7 +426,7 @@ def main(argv=None):
         e = torch.cat([img_head(head_in[i:i + 256]) for i in range(0, len(head_in), 256)])
         if not edge_on:
             return e
-        x = u8_to_tensor(u8)
+        x = u8_to_tensor(u8).to(dev)
         if flip is not None:
             x = torch.where(flip.bool()[:, None, None, None], x.flip(3), x)
         x = edge_drawing(x, args.edge_thr).contiguous(memory_format=torch.channels_last)
@@ -400,8 +435,8 @@ def main(argv=None):
         with torch.no_grad():
             parts += [sketch_forward(x[i:i + 128]) for i in range(k, len(x), 128)]
         return F.normalize(args.edge_mix * e + (1 - args.edge_mix) * torch.cat(parts), dim=1)
-    protos = nn.Parameter(F.normalize(torch.randn(len(classes), args.dim), dim=1))
-    proj_t = nn.Linear(tea.shape[1], args.dim, bias=False)
+    protos = nn.Parameter(F.normalize(torch.randn(len(classes), args.dim), dim=1).to(dev))
+    proj_t = nn.Linear(tea.shape[1], args.dim, bias=False).to(dev)
     params = ([p for p in sk_branch.parameters() if p.requires_grad] + list(img_branch.head.parameters()) + [protos]
               + list(proj_t.parameters()) + (list(img_tail.parameters()) if v2 else []))
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
@@ -409,7 +444,8 @@ def main(argv=None):
 
     stream = SketchStream(work, args.seed, args.n_qd, args.n_sk, args.n_ol, qd_label, sk_idx, ol_idx, not args.no_outlines_w,
                           icon_doodles=args.icon_doodles)
-    loader = iter(torch.utils.data.DataLoader(stream, batch_size=None, num_workers=1, prefetch_factor=4))
+    loader = iter(torch.utils.data.DataLoader(stream, batch_size=None, num_workers=args.workers, pin_memory=cuda,
+                                              **({'prefetch_factor': 4} if args.workers > 0 else {})))
     rng = np.random.RandomState(args.seed + 1)
 
     def evaluate():
@@ -418,16 +454,16 @@ def main(argv=None):
         with torch.no_grad():
             sk_u8 = load_u8(os.path.join(work, 'sketches.u8'))
             vi = [i for i, s in enumerate(sketches) if s['val']]
-            q = torch.cat([sketch_forward(u8_to_tensor(sk_u8[vi[i:i + 128]]).contiguous(memory_format=torch.channels_last)) for i in range(0, len(vi), 128)])
+            q = torch.cat([sketch_forward(u8_to_tensor(sk_u8[vi[i:i + 128]]).to(dev).contiguous(memory_format=torch.channels_last)) for i in range(0, len(vi), 128)])
             pv = [i for i, p in enumerate(photos) if p['val']]
             g = image_embed(feats[0, pv], img_u8[pv] if edge_on else None)
             ql = np.array([sketches[i]['cls'] for i in vi]); gl = np.array([photos[i]['cls'] for i in pv])
-            res['sketchy_val_map'] = mean_ap(q.numpy(), g.numpy(), ql, gl)
+            res['sketchy_val_map'] = mean_ap(q.cpu().numpy(), g.cpu().numpy(), ql, gl)
             qt = np.load(os.path.join(work, 'qd_eval_tensors.npy'), mmap_mode='r')
-            q = torch.cat([sketch_forward(torch.from_numpy(np.array(qt[i:i + 128])).contiguous(memory_format=torch.channels_last)) for i in range(0, len(qt), 128)])
+            q = torch.cat([sketch_forward(T(np.array(qt[i:i + 128])).contiguous(memory_format=torch.channels_last)) for i in range(0, len(qt), 128)])
             g = image_embed(feats[0, n_ph + n_as:], load_u8(os.path.join(work, 'eval_assets.u8')) if edge_on else None)
             ql = np.array(meta['qd_eval_classes']); gl = np.array([a['cls'] for a in meta['eval_assets']])
-            res['qd_unseen_assets_map'] = mean_ap(q.numpy(), g.numpy(), ql, gl)
+            res['qd_unseen_assets_map'] = mean_ap(q.cpu().numpy(), g.cpu().numpy(), ql, gl)
         set_train_modes()
         return res
 
@@ -451,7 +487,7 @@ def main(argv=None):
     if v2:  # the sketch branch's batch norm from sketches: the stream's first batches (QuickDraw, Sketchy, outlines)
         calib, n = [], 0
         while n < args.bn_calib:
-            b = next(loader)[0]
+            b = next(loader)[0].to(dev)
             calib.append(thicker_ink(b, args.ink_dilate).contiguous(memory_format=torch.channels_last)); n += len(b)
         sk_branch.backbone.unfold_bn(calib)
         del calib
@@ -475,23 +511,25 @@ def main(argv=None):
         for g_ in opt.param_groups:
             g_['lr'] = lr
         xs, yq, si, oi, qi = next(loader)
+        xs, yq, qi = xs.to(dev, non_blocking=True), yq.to(dev), qi.to(dev)
         si, oi = si.numpy(), oi.numpy()
         nq, ns, no = len(yq), len(si), len(oi)
         # image batch: paired images first, then random pool images
         pair_img = np.concatenate([sk_photo[si], n_ph + oi])
         rand_img = rng.choice(img_pool, args.n_img - len(pair_img))
         ib = np.concatenate([pair_img, rand_img])
-        flip = torch.from_numpy(rng.randint(0, 2, len(ib)))
-        f_img = feats[flip, torch.from_numpy(ib)]
+        flip = T(rng.randint(0, 2, len(ib)))
+        ib_t = T(ib)
+        f_img = feats[flip, ib_t]
         if edge_on and args.edge_train > 0:
             e_img = image_embed(f_img, img_u8[ib], flip, args.edge_train)
         else:  # without --edge-train the edge stream is added only at export
             e_img = img_head(f_img)
-        t_img = tea[torch.from_numpy(ib)]
-        ts_img = tea_s[torch.from_numpy(ib)]
-        lab_img = torch.from_numpy(img_label[ib])
+        t_img = tea[ib_t]
+        ts_img = tea_s[ib_t]
+        lab_img = T(img_label[ib])
         e_sk = sketch_forward(xs.contiguous(memory_format=torch.channels_last))
-        lab_sk = torch.cat([yq, torch.from_numpy(sk_label[si]), torch.from_numpy(img_label[n_ph + oi])])
+        lab_sk = torch.cat([yq, T(sk_label[si]), T(img_label[n_ph + oi])])
         losses = {}
         # semantic classification (shared prototypes)
         if args.w_cls > 0:
@@ -503,22 +541,23 @@ def main(argv=None):
             w_img = args.w_cls if args.w_cls_img is None else args.w_cls_img
             losses['cls'] = args.w_cls * l + w_img * F.cross_entropy(scale_cls * e_img[m] @ P.T, lab_img[m])
         # same-image / same-class masks for negatives
-        same_img = torch.from_numpy(ib[None, :] == ib[:, None])
+        same_img = T(ib[None, :] == ib[:, None])
         same_cls = (lab_img[None, :] == lab_img[:, None]) & (lab_img[:, None] >= 0)
-        eye = torch.eye(len(ib), dtype=torch.bool)
+        eye = torch.eye(len(ib), dtype=torch.bool, device=dev)
         if args.w_x > 0:
             a = e_sk[nq:]
             b_ = e_img  # positives are the first ns+no rows of the image batch
             pl = a @ b_.T / args.tau
             lab_pair = lab_sk[nq:]
             neg = (same_img[:ns + no] | ((lab_img[None, :] == lab_pair[:, None]) & (lab_pair[:, None] >= 0)))
-            neg[torch.arange(ns + no), torch.arange(ns + no)] = False
+            pos = torch.arange(ns + no, device=dev)
+            neg[pos, pos] = False
             pl = pl.masked_fill(neg, -1e4)
-            l = F.cross_entropy(pl, torch.arange(ns + no))
+            l = F.cross_entropy(pl, pos)
             # image -> sketch direction
             pl2 = b_[:ns + no] @ a.T / args.tau
-            same_pair = torch.from_numpy(pair_img[None, :] == pair_img[:, None]) & ~torch.eye(ns + no, dtype=torch.bool)
-            l = l + F.cross_entropy(pl2.masked_fill(same_pair, -1e4), torch.arange(ns + no))
+            same_pair = T(pair_img[None, :] == pair_img[:, None]) & ~torch.eye(ns + no, dtype=torch.bool, device=dev)
+            l = l + F.cross_entropy(pl2.masked_fill(same_pair, -1e4), pos)
             losses['x'] = args.w_x * l / 2
         if args.w_rel > 0:
             # images: student vs teacher similarity rows (self excluded)
@@ -526,16 +565,16 @@ def main(argv=None):
             l = rel_kl(e_img @ e_img.T / args.tau, t_img @ t_img.T / args.tau_t, m)
             # sketches: rows against the image batch; teacher row from paired image / class centre
             t_sk = torch.cat([centres[yq], ts_img[:ns + no]])
-            ok = torch.cat([has_centre[yq], torch.ones(ns + no, dtype=torch.bool)])
+            ok = torch.cat([has_centre[yq], torch.ones(ns + no, dtype=torch.bool, device=dev)])
             if args.sk_align > 0:  # QuickDraw and Sketchy sketches: mix in the aligned teacher's instance vector
                 m_ = args.sk_align
                 aq = al_qd[qi]
                 has_aq = aq.abs().sum(1) > 0
                 tq = torch.where(has_centre[yq][:, None], (1 - m_ * has_aq[:, None].float()) * centres[yq] + m_ * aq, aq)
-                ts = (1 - m_) * ts_img[:ns] + m_ * al_sk[torch.from_numpy(si)]
+                ts = (1 - m_) * ts_img[:ns] + m_ * al_sk[T(si)]
                 t_sk = F.normalize(torch.cat([tq, ts, ts_img[ns:ns + no]]), dim=1)
-                ok = torch.cat([has_centre[yq] | has_aq, torch.ones(ns + no, dtype=torch.bool)])
-            m_sk = torch.cat([torch.zeros(nq, len(ib), dtype=torch.bool), same_img[:ns + no]])
+                ok = torch.cat([has_centre[yq] | has_aq, torch.ones(ns + no, dtype=torch.bool, device=dev)])
+            m_sk = torch.cat([torch.zeros(nq, len(ib), dtype=torch.bool, device=dev), same_img[:ns + no]])
             l = l + rel_kl((e_sk @ e_img.T / args.tau)[ok], (t_sk @ ts_img.T / tau_t_sk)[ok], m_sk[ok])
             losses['rel'] = args.w_rel * l
         if args.w_crd > 0:
@@ -556,6 +595,9 @@ def main(argv=None):
         if args.eval_every and step % args.eval_every == 0:
             r = evaluate(); r['step'] = step; r['t'] = time.time() - t0
             log.append(r); print('eval', r, flush=True)
+        if args.checkpoint_every and step % args.checkpoint_every == 0:
+            save_student(sk_branch, img_branch, args, os.path.join(args.out, 'student.pt'),
+                         {'step': step, 't': time.time() - t0, 'eval_log': log})
     train_time = time.time() - t0
     r = evaluate(); r['step'] = step; r['t'] = train_time
     log.append(r)
@@ -563,7 +605,9 @@ def main(argv=None):
 
     # ---------------- export ----------------
     from .export import export_all
-    export_all(sk_branch, img_branch, args, r, baselines, log, t_start, step)
+    data = os.path.join(work, 'pack_manifest.json')  # a work folder rebuilt from a training/gpu pack names its data
+    export_all(sk_branch.cpu(), img_branch.cpu(), args, r, baselines, log, t_start, step,
+               data=json.load(open(data)) if os.path.exists(data) else None)
 
 
 if __name__ == '__main__':

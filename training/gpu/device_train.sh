@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The one prepared script for the device machine: unpack the pack, compute the teacher features on the GPU,
+# train the v2 recipe, export into $OUT/model (model.json, sketch_encoder.onnx, image_encoder.onnx, student.pt,
+# train_report.json) with the log in $OUT. docs/gpu-training.md. From the session, with the run tool:
+#   command: bash training/gpu/device_train.sh      carry: ["training/.gpu-pack"]      timeout_s: 600
+# (the pack made beforehand on the CPU machine by /usr/bin/python3 training/gpu/pack.py, in the checkout the
+# run tool sends). Needs no node. Finishes by the wall clock: training gets what is left of DEADLINE_S after
+# unpacking less RESERVE_S for the final evaluation and export; a checkpoint every CKPT_EVERY steps and
+# export.py --finish leave a model in $OUT/model even when train.py is cut short.
+# Environment (all optional):
+#   DEVICE=cuda|cpu (cpu: a test run anywhere)   MINUTES=5 training budget (cut to fit DEADLINE_S)
+#   STEPS=N fixed step schedule instead (still stopped at the deadline)   DEADLINE_S=540 from the start of this script
+#   RESERVE_S=150   THREADS=8   WORKERS=12 (stream processes)   EVAL_EVERY=0   CKPT_EVERY=250   SEED=0
+#   NAME=student-v2-gpu   PACK=training/.gpu-pack   WORK=training/.gpu-work   PYTHON=...   TRAIN_EXTRA="more train.py options"
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+T0=$(date +%s)
+OUT=${OUT:-$ROOT/training/.gpu-out}
+mkdir -p "$OUT/model"
+DEVICE=${DEVICE:-cuda}
+PACK=${PACK:-training/.gpu-pack}; WORK=${WORK:-training/.gpu-work}
+[[ "$PACK" == /* ]] || PACK=$ROOT/$PACK
+[[ "$WORK" == /* ]] || WORK=$ROOT/$WORK
+MINUTES=${MINUTES:-5}; STEPS=${STEPS:-0}; DEADLINE_S=${DEADLINE_S:-540}; RESERVE_S=${RESERVE_S:-150}
+THREADS=${THREADS:-8}; WORKERS=${WORKERS:-12}; EVAL_EVERY=${EVAL_EVERY:-0}; CKPT_EVERY=${CKPT_EVERY:-250}; SEED=${SEED:-0}
+NAME=${NAME:-student-v2-gpu}
+read -r -a EXTRA <<< "${TRAIN_EXTRA:-}"
+export PYTHONUNBUFFERED=1
+
+# The v2 recipe: training/ablate.sh variant v2 (COMMON + V2 + --w-share 1e-3 --icon-doodles 0.5); later
+# options win, so --freeze-stem 4 replaces COMMON's 7.
+SPLITALIGN=(--teacher-space split --tau-t-sk 0.1 --sk-align 0.5)
+COMMON=(--eval-every "$EVAL_EVERY" --freeze-stem 7 --n-qd 24 --n-sk 16 --n-ol 48 --w-cls 0.5)
+V2=(--arch v2 --freeze-stem 4 --flip sketch --sketch-views 0,5 "${SPLITALIGN[@]}" --w-share 1e-3 --icon-doodles 0.5)
+
+el() { echo $(( $(date +%s) - T0 )); }
+phase() { echo "=== [$(el)s] $*"; }
+
+main() {
+  phase "device_train.sh: device=$DEVICE pack=$PACK work=$WORK out=$OUT"
+  PY=""
+  for p in ${PYTHON:-} python3 /usr/bin/python3 /opt/torch/.venv/bin/python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import torch, numpy' 2>/dev/null; then PY=$p; break; fi
+  done
+  [[ -n "$PY" ]] || { echo "no python with torch and numpy"; return 2; }
+  "$PY" -c 'import sys, torch; print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda,
+"available", torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else "")'
+  if [[ "$DEVICE" == cuda ]] && ! "$PY" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)'; then
+    echo "CUDA is not available to $PY: nothing trained (DEVICE=cpu runs the same steps on the CPU, for testing)"; return 3
+  fi
+  [[ -f "$PACK/manifest.json" ]] || { echo "no pack at $PACK (make it with training/gpu/pack.py and carry it)"; return 2; }
+
+  phase "unpack + teacher features"
+  "$PY" training/gpu/unpack.py --pack "$PACK" --work "$WORK" --device "$DEVICE" || return 4
+  cp "$WORK/pack_manifest.json" "$OUT/pack_manifest.json"
+
+  local left=$(( DEADLINE_S - $(el) ))
+  local train_s=$(( left - RESERVE_S ))
+  (( train_s >= 30 )) || { echo "only ${left}s left before the deadline: not training"; return 5; }
+  local minutes
+  minutes=$("$PY" -c "print(round(min($MINUTES, $train_s / 60), 2))")
+  local sched=() what="${minutes} min"
+  if (( STEPS > 0 )); then sched=(--schedule-steps "$STEPS"); what="$STEPS steps"; fi
+  phase "train: $what; train.py stopped at the latest in $(( left - 15 ))s"
+  local rc=0
+  (cd training && timeout --signal=TERM --kill-after=10 $(( left - 15 )) "$PY" -m sketchsearch.train \
+      --device "$DEVICE" --work "$WORK" --teacher-dir "$WORK/teacher" --out "$OUT/model" \
+      --threads "$THREADS" --workers "$WORKERS" --seed "$SEED" --checkpoint-every "$CKPT_EVERY" \
+      "${COMMON[@]}" "${V2[@]}" --minutes "$minutes" "${sched[@]}" --name "$NAME" "${EXTRA[@]}") || rc=$?
+  if [[ $rc != 0 ]]; then
+    phase "train.py exited $rc"
+    if [[ -f "$OUT/model/student.pt" && ! -f "$OUT/model/model.json" ]]; then
+      phase "export from the last student.pt (export.py --finish)"
+      (cd training && "$PY" -m sketchsearch.export --finish "$OUT/model" --name "$NAME") || true
+    fi
+  fi
+  rm -f "$OUT"/model/*.tmp
+  if [[ -f "$OUT/model/model.json" ]]; then
+    phase "done: $(cat "$OUT/model/model.json" | tr -d '\n ')"
+    ls -l "$OUT/model"
+    [[ $rc == 0 ]] || return 6
+    return 0
+  fi
+  phase "no model exported"; return 1
+}
+
+main 2>&1 | tee "$OUT/device_train.log"
+rc=${PIPESTATUS[0]}
+echo "device_train.sh exit $rc after $(el)s" | tee -a "$OUT/device_train.log"
+exit "$rc"
