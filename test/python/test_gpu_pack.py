@@ -46,6 +46,30 @@ class TestImageCodec(unittest.TestCase):
             np.testing.assert_array_equal(pf.decode_images(5, fl, g, c, None if b is None else b.copy()), x)
 
 
+class TestFinish(unittest.TestCase):
+    def test_export_from_a_training_checkpoint(self):
+        """train.py cut short (the device's deadline): its last --checkpoint-every student.pt becomes a model."""
+        import argparse
+        import torch
+        from sketchsearch.export import finish, save_student
+        from sketchsearch.model import Branch
+        tmp = tempfile.mkdtemp(prefix='sks-finish-')
+        try:
+            torch.manual_seed(0)
+            args = argparse.Namespace(arch='v1', sketch_width=0.25, image_width=0.25, dim=16)
+            sk = Branch(0.25, 16).to(memory_format=torch.channels_last)  # as in training
+            save_student(sk, Branch(0.25, 16), args, os.path.join(tmp, 'student.pt'),
+                         {'step': 7, 't': 1.5, 'eval_log': [], 'args': {'device': 'cuda'}, 'data': {'pack_id': 'p1'}})
+            report = finish(tmp, 'fin')
+            for f in ('model.json', 'sketch_encoder.onnx', 'image_encoder.onnx', 'train_report.json'):
+                self.assertGreater(os.path.getsize(os.path.join(tmp, f)), 0, f)
+            self.assertEqual((report['steps'], report['data']['pack_id'], report['args']['device']), (7, 'p1', 'cuda'))
+            self.assertIn('checkpoint of step 7', report['export'])
+            self.assertTrue(report['id'].startswith('fin-'))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 @unittest.skipUnless(HAVE, f'needs the teacher in {TEACHER_DIR}')
 class TestGpuPack(unittest.TestCase):
     def setUp(self):

@@ -10,7 +10,7 @@
 # Environment (all optional):
 #   DEVICE=cuda|cpu (cpu: a test run anywhere)   MINUTES=5 training budget (cut to fit DEADLINE_S)
 #   STEPS=N fixed step schedule instead (still stopped at the deadline)   DEADLINE_S=540 from the start of this script
-#   RESERVE_S=150   THREADS=8   WORKERS=12 (stream processes)   EVAL_EVERY=0   CKPT_EVERY=250   SEED=0
+#   RESERVE_S=150   THREADS=4   WORKERS=12 (stream processes)   EVAL_EVERY=0   CKPT_EVERY=250   SEED=0
 #   NAME=student-v2-gpu   PACK=training/.gpu-pack   WORK=training/.gpu-work   PYTHON=...   TRAIN_EXTRA="more train.py options"
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,7 +23,7 @@ PACK=${PACK:-training/.gpu-pack}; WORK=${WORK:-training/.gpu-work}
 [[ "$PACK" == /* ]] || PACK=$ROOT/$PACK
 [[ "$WORK" == /* ]] || WORK=$ROOT/$WORK
 MINUTES=${MINUTES:-5}; STEPS=${STEPS:-0}; DEADLINE_S=${DEADLINE_S:-540}; RESERVE_S=${RESERVE_S:-150}
-THREADS=${THREADS:-8}; WORKERS=${WORKERS:-12}; EVAL_EVERY=${EVAL_EVERY:-0}; CKPT_EVERY=${CKPT_EVERY:-250}; SEED=${SEED:-0}
+THREADS=${THREADS:-4}; WORKERS=${WORKERS:-12}; EVAL_EVERY=${EVAL_EVERY:-0}; CKPT_EVERY=${CKPT_EVERY:-250}; SEED=${SEED:-0}
 NAME=${NAME:-student-v2-gpu}
 read -r -a EXTRA <<< "${TRAIN_EXTRA:-}"
 export PYTHONUNBUFFERED=1

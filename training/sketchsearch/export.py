@@ -212,8 +212,10 @@ def finish(out, name):
     mid = write_model_json(out, name, ck['config']['dim'])
     rep_file = os.path.join(out, 'train_report.json')
     report = json.load(open(rep_file)) if os.path.exists(rep_file) else {}
-    if 'checkpoint' in ck and report.get('id') is None and 'final_python_eval' not in report:
-        report.update({'steps': ck['checkpoint'].get('step'), 'eval_log': ck['checkpoint'].get('eval_log', [])})
+    if 'checkpoint' in ck and 'final_python_eval' not in report:  # cut short during training: what the checkpoint knows
+        c = ck['checkpoint']
+        report.update({k: c[k] for k in ('args', 'data') if c.get(k) is not None})
+        report.update({'steps': c.get('step'), 'train_wall_s': c.get('t'), 'eval_log': c.get('eval_log', [])})
     report.update({'id': mid, 'export': 'finished by export.py --finish' + (f" from the checkpoint of step {ck['checkpoint'].get('step')}"
                                                                            if 'checkpoint' in ck else ''),
                    'config': ck['config'], **sizes(out, sk_emb, img_emb)})

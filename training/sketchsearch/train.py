@@ -492,6 +492,8 @@ def main(argv=None):
         sk_branch.backbone.unfold_bn(calib)
         del calib
     set_train_modes()
+    data = os.path.join(work, 'pack_manifest.json')  # a work folder rebuilt from a training/gpu pack names its data
+    data = json.load(open(data)) if os.path.exists(data) else None
     budget = args.minutes * 60
     t0 = time.time()
     step = 0
@@ -597,7 +599,7 @@ def main(argv=None):
             log.append(r); print('eval', r, flush=True)
         if args.checkpoint_every and step % args.checkpoint_every == 0:
             save_student(sk_branch, img_branch, args, os.path.join(args.out, 'student.pt'),
-                         {'step': step, 't': time.time() - t0, 'eval_log': log})
+                         {'step': step, 't': time.time() - t0, 'eval_log': log, 'args': vars(args), 'data': data})
     train_time = time.time() - t0
     r = evaluate(); r['step'] = step; r['t'] = train_time
     log.append(r)
@@ -605,9 +607,7 @@ def main(argv=None):
 
     # ---------------- export ----------------
     from .export import export_all
-    data = os.path.join(work, 'pack_manifest.json')  # a work folder rebuilt from a training/gpu pack names its data
-    export_all(sk_branch.cpu(), img_branch.cpu(), args, r, baselines, log, t_start, step,
-               data=json.load(open(data)) if os.path.exists(data) else None)
+    export_all(sk_branch.cpu(), img_branch.cpu(), args, r, baselines, log, t_start, step, data=data)
 
 
 if __name__ == '__main__':
