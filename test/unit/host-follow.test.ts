@@ -56,6 +56,10 @@ async function setup() {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Polls until ok() holds or 3 s pass: thumbnails are made off the message handler, and a loaded machine is slow. */
+async function until(ok: () => boolean): Promise<void> {
+  for (const t0 = Date.now(); !ok() && Date.now() - t0 < 3000;) await sleep(10);
+}
 const names = (m: { results: { name: string }[] }) => m.results.map((r) => r.name);
 const ids = (m: { results: { resultId: string; name: string }[] }) => Object.fromEntries(m.results.map((r) => [r.name, r.resultId]));
 
@@ -136,14 +140,15 @@ test('item 1: a restored sketch search does not replace the current image query,
   assert.ok(!posted.slice(n).some((m) => m.type === 'searchResponse'), 'the restored search was answered over the image query');
   assert.deepEqual(names(posted.slice(n).find((m) => m.type === 'results') as never), names(shown));
   await provider.onMessage({ type: 'needThumbnails', resultIds: shown.results.map((r: { resultId: string }) => r.resultId) });
-  await sleep(50);
+  await until(() => thumbsMade.length >= 3);
   assert.deepEqual(thumbsMade.sort(), ['a.png', 'b.png', 'c.png'], 'thumbnails for the shown image results');
 
   // After another re-creation the same ids get their thumbnails again (a new document has none).
   await provider.onMessage({ type: 'ready' });
   const m = posted.length;
   await provider.onMessage({ type: 'needThumbnails', resultIds: [shown.results[0].resultId] });
-  await sleep(50);
+  await until(() => posted.slice(m).some((x) => x.type === 'thumbnail'));
+  await sleep(50); // a second thumbnail for the same id would arrive now
   assert.equal(posted.slice(m).filter((x) => x.type === 'thumbnail' && x.resultId === shown.results[0].resultId).length, 1, 'thumbnail sent again to the new document');
 
   // A drawing the user makes (not a restore) does replace the image query.
