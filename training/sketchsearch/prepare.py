@@ -100,8 +100,11 @@ def run_prep(list_file, out_file):
     print(f'  decoded {list_file} in {time.time() - t:.0f}s', flush=True)
 
 
-def load_u8(path):
-    return np.fromfile(path, np.uint8).reshape(-1, 128, 128, 3)
+def load_u8(path, mmap=False):
+    """A *.u8 array of 128x128 RGB images; mmap=True maps it read-only, so several stream workers share one
+    page cache instead of a copy each."""
+    a = np.memmap(path, np.uint8, 'r') if mmap else np.fromfile(path, np.uint8)
+    return a.reshape(-1, 128, 128, 3)
 
 
 def match_label(name, class_runs):

@@ -65,11 +65,6 @@ def u8_to_tensor(a):
     return torch.from_numpy(a).permute(0, 3, 1, 2).float().div_(127.5).sub_(1)
 
 
-def map_u8(path):
-    """A *.u8 array memory-mapped (read-only): several stream workers share one page cache instead of a copy each."""
-    return np.memmap(path, np.uint8, 'r').reshape(-1, 128, 128, 3)
-
-
 def resolve_device(name):
     """--device -> torch.device; cuda without CUDA is an error, never a silent fall-back to the CPU."""
     if name == 'cuda' and not torch.cuda.is_available():
@@ -111,10 +106,10 @@ class SketchStream(torch.utils.data.IterableDataset):
         torch.manual_seed(self.seed)
         with gzip.open(os.path.join(self.work, 'qd_train.json.gz'), 'rt') as f:
             qd = json.load(f)
-        sketches = map_u8(os.path.join(self.work, 'sketches.u8'))
-        outlines = map_u8(os.path.join(self.work, 'outlines.u8'))
+        sketches = load_u8(os.path.join(self.work, 'sketches.u8'), mmap=True)
+        outlines = load_u8(os.path.join(self.work, 'outlines.u8'), mmap=True)
         ow = os.path.join(self.work, 'outlines_w.u8')
-        outlines_w = map_u8(ow) if self.use_outlines_w and os.path.exists(ow) else None
+        outlines_w = load_u8(ow, mmap=True) if self.use_outlines_w and os.path.exists(ow) else None
         doodles = None
         if self.icon_doodles > 0:
             with gzip.open(os.path.join(self.work, 'icon_strokes.json.gz'), 'rt') as f:
