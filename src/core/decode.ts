@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import sharp from 'sharp';
 import { INPUT_SIZE, SKETCH_MARGIN } from './preprocess';
+import { imageCompleteness } from './truncatedImage';
 
 export const MAX_INPUT_PIXELS = 100_000_000; // decompression-bomb cap (sharp's limitInputPixels)
 
@@ -23,6 +24,24 @@ export async function imageToRgb(input: string | Buffer, opts: DecodeOptions = {
   // Always decode from bytes: given a path, librsvg would resolve <image href="relative.png">
   // against the SVG's folder and read other files (test/unit/svg-safety.test.ts).
   if (typeof input === 'string') input = await fs.promises.readFile(input);
+  const bytes = input;
+  return decodeRgb(bytes, opts).catch((e: unknown) => { throw withTruncation(bytes, e); });
+}
+
+/**
+ * A failed decode of a PNG, JPEG, GIF or WebP is called truncated or damaged from the file's own
+ * structure, whatever text the decoder gave (libvips' error text is shared between threads and is
+ * generic for libpng: "read error" for both).
+ */
+function withTruncation(bytes: Buffer, e: unknown): unknown {
+  const said = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  if (/pixel limit/i.test(said)) return e; // a bomb stays a bomb
+  const c = imageCompleteness(bytes);
+  if (!c) return e;
+  return new Error(`${c.format} file is ${c.complete ? 'damaged' : 'truncated'} (decoder: ${said})`);
+}
+
+async function decodeRgb(input: Buffer, opts: DecodeOptions): Promise<Buffer> {
   const size = opts.size ?? INPUT_SIZE;
   const limitInputPixels = opts.maxInputPixels ?? MAX_INPUT_PIXELS;
   const base = { limitInputPixels, failOn: 'error' as const, animated: false };

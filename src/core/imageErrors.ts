@@ -7,6 +7,9 @@
 export function plainImageReason(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   const code = (e as { code?: unknown } | null)?.code;
+  // decode.ts read the answer from the file's own structure: it beats any decoder text after it.
+  const judged = /^(?:PNG|JPEG|GIF|WebP) file is (truncated|damaged)\b/.exec(msg);
+  if (judged) return `the file is ${judged[1]}`;
   if (/pixel limit/i.test(msg)) return 'image dimensions exceed the pixel limit (possible decompression bomb)';
   if (code === 'ENOENT' || /ENOENT/.test(msg)) return 'the file no longer exists';
   if (code === 'EACCES' || code === 'EPERM' || /EACCES|EPERM/.test(msg)) return 'permission denied';
