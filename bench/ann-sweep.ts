@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { annVectors } from '../src/core/annIndex';
 import { quantizeMatrix } from '../src/core/quantize';
+import { fileHash } from './lib/methods';
 import { mulberry32 } from './lib/metrics';
 
 async function main(): Promise<void> {
@@ -21,15 +22,19 @@ async function main(): Promise<void> {
   const repo = path.resolve(__dirname, '..');
   const model = JSON.parse(fs.readFileSync(path.join(repo, 'models', 'model.json'), 'utf8'));
   const cacheDir = path.join(repo, 'bench', '.data', 'cache');
-  const prefix = fs.readdirSync(cacheDir).find((f) => f.startsWith(`vec-student-${model.id}-`) && f.endsWith('.bin'));
-  if (!prefix) throw new Error(`no vector cache for ${model.id} in ${cacheDir}: run npm run bench first`);
-  const base = path.join(cacheDir, prefix.slice(0, -4));
-  const keys = fs.readFileSync(`${base}.keys`, 'utf8').split('\n').filter(Boolean);
-  const bin = fs.readFileSync(`${base}.bin`);
   const D: number = model.dim;
-  const all = new Float32Array(bin.buffer, bin.byteOffset, keys.length * D);
-  const img: number[] = [], sk: number[] = [];
-  keys.forEach((k, i) => (k.startsWith('image:') ? img : sk).push(i));
+  // the quality run's caches, one per encoder (bench/lib/methods.ts studentMethod kindKeys)
+  const cached = (kind: 'sketch' | 'image') => {
+    const base = path.join(cacheDir, `vec-student-${kind}-${fileHash([path.join(repo, 'models', model[kind])])}-pp${model.preprocessVersion}`);
+    if (!fs.existsSync(`${base}.bin`)) throw new Error(`no ${kind} vector cache for ${model.id} in ${cacheDir}: run npm run bench first`);
+    const keys = fs.readFileSync(`${base}.keys`, 'utf8').split('\n').filter(Boolean);
+    const bin = fs.readFileSync(`${base}.bin`);
+    return { keys, vecs: new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + keys.length * D * 4)) };
+  };
+  const im = cached('image'), skc = cached('sketch');
+  const all = new Float32Array((im.keys.length + skc.keys.length) * D);
+  all.set(im.vecs); all.set(skc.vecs, im.keys.length * D);
+  const img = im.keys.map((_, i) => i), sk = skc.keys.map((_, i) => im.keys.length + i);
   const rnd = mulberry32(12345);
   const gauss = () => Math.sqrt(-2 * Math.log(Math.max(1e-12, rnd()))) * Math.cos(2 * Math.PI * rnd());
   const data = new Float32Array(n * D);

@@ -19,9 +19,10 @@ import { assemble, extractSketchy, GalleryItem, Manifest, materialize, sketchyVa
 import { EMOJI_SETS, normClass, readLines as readLinesOf } from './data/sources';
 import { isReservedDrawing, RESERVED_SETS, reservedGallery } from './data/reserved';
 import { unseenUnion } from './labels/make-labels';
-import { RecordCache, vectorOf } from './lib/cache';
+import { RecordCache } from './lib/cache';
 import { Scorer } from './lib/gemm';
 import { Kind, Method } from './lib/methods';
+import { Entry, VectorStore } from './lib/vectorStore';
 import { bestRankInFolder, bootstrapCI, mean, mulberry32, QueryMetrics, queryMetrics, sample, Summary, summarize } from './lib/metrics';
 
 /** hit@k in folders of `size` images: every positive of the query's class plus random other gallery items. */
@@ -49,8 +50,6 @@ export interface QualityOptions {
   log: (s: string) => void;
 }
 
-/** An input to encode: a cache key, its kind, and how to make its tensor. */
-interface Entry { key: string; kind: Kind; tensor: () => Promise<Float32Array | null> }
 
 export interface DatasetResult {
   summary: Record<string, Summary>;
@@ -123,7 +122,6 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
   await extractSketchy(o);
   const cacheDir = path.join(o.data, 'cache');
   const rgb = new RecordCache(cacheDir, `rgb${INPUT_SIZE}`, INPUT_SIZE * INPUT_SIZE * 3);
-  const vec = new Map(methods.map((m) => [m.name, new RecordCache(cacheDir, `vec-${m.key}`, m.dim * 4)]));
   const rnd = mulberry32(o.seed);
 
   const fileEntry = (id: string, rel: string, kind: Kind): Entry => {
@@ -148,56 +146,8 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
     };
   };
 
-  /** Vectors of entries for every method (cache, else encode). null where the input failed to decode. */
-  const encode = async (label: string, entries: Entry[]): Promise<Map<string, (Float32Array | null)[]>> => {
-    const t0 = Date.now();
-    const failedTensor = new Set<string>();
-    const ms = new Map<string, number>([['decode', 0], ...methods.map((m) => [m.name, 0] as [string, number])]);
-    let done = 0, encoded = 0;
-    const CH = 64;
-    for (let i = 0; i < entries.length; i += CH) {
-      const chunk = entries.slice(i, i + CH);
-      const need = methods.map((m) => chunk.filter((e) => !vec.get(m.name)!.has(e.key)));
-      if (need.some((n) => n.length)) {
-        const anyPixels = methods.some((m, k) => !m.pixelFree && need[k].length);
-        const tensors = new Map<string, Float32Array>();
-        if (anyPixels) {
-          const todo = [...new Set(methods.flatMap((m, k) => (m.pixelFree ? [] : need[k])))];
-          const td = performance.now();
-          const ts = await mapLimit(todo, 4, (e) => e.tensor());
-          ms.set('decode', ms.get('decode')! + performance.now() - td);
-          todo.forEach((e, k) => { if (ts[k]) tensors.set(e.key, ts[k]!); else failedTensor.add(e.key); });
-        }
-        for (let k = 0; k < methods.length; k++) {
-          const m = methods[k], cache = vec.get(m.name)!;
-          const list = need[k].filter((e) => m.pixelFree || tensors.has(e.key));
-          for (const e of need[k]) if (!m.pixelFree && !tensors.has(e.key)) cache.fail(e.key, 'input failed to decode');
-          for (let j = 0; j < list.length; j += m.batch) {
-            const part = list.slice(j, j + m.batch);
-            // a batch holds one kind (the model has two encoders)
-            for (const kind of ['sketch', 'image'] as Kind[]) {
-              const sub = part.filter((e) => e.kind === kind);
-              if (!sub.length) continue;
-              const te = performance.now();
-              const out = await m.embed(kind, sub.map((e) => tensors.get(e.key) ?? new Float32Array(0)), sub.map((e) => e.key));
-              ms.set(m.name, ms.get(m.name)! + performance.now() - te);
-              cache.put(sub.map((e, q) => ({ key: e.key, data: new Uint8Array(out[q].buffer, out[q].byteOffset, out[q].byteLength) })));
-              encoded += sub.length;
-            }
-          }
-        }
-      }
-      done += chunk.length;
-      if (Date.now() - t0 > 15000 && (i / CH) % 20 === 0) o.log(`  ${label}: ${done}/${entries.length} inputs (${encoded} encodings) ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    }
-    const out = new Map<string, (Float32Array | null)[]>();
-    for (const m of methods) {
-      const cache = vec.get(m.name)!;
-      out.set(m.name, entries.map((e) => { const b = cache.get(e.key); return b ? vectorOf(b) : null; }));
-    }
-    if (encoded) o.log(`  ${label}: ${entries.length} inputs, ${encoded} new encodings in ${((Date.now() - t0) / 1000).toFixed(1)} s (${[...ms].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')})`);
-    return out;
-  };
+  const store = new VectorStore(cacheDir, methods, o.log);
+  const encode = (label: string, entries: Entry[]) => store.encode(label, entries);
 
   const datasets: Record<string, DatasetResult> = {};
 
@@ -319,7 +269,7 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
   }
 
   rgb.close();
-  for (const c of vec.values()) c.close();
+  store.close();
   const galleryVectors = gEnc.get(methods[0].name)!.filter((v): v is Float32Array => v !== null);
   return { datasets, manifest, failed: rgb.failed.size, indexChecks, galleryVectors };
 }
@@ -439,14 +389,6 @@ function readQuickDraw(file: string, classOf: Map<string, string>): Map<string, 
   return out;
 }
 
-async function mapLimit<T, R>(xs: T[], limit: number, f: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(xs.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, xs.length) }, async () => {
-    while (next < xs.length) { const i = next++; out[i] = await f(xs[i]); }
-  }));
-  return out;
-}
 
 function safeSize(p: string): number {
   try { return fs.statSync(p).size; } catch { return -1; }

@@ -1,7 +1,10 @@
 /**
  * Append-only keyed record caches in bench/.data/cache (ignored): decoded 128 px RGB per file,
- * and vectors per method (keyed by the method's cache key, which includes the model file hash).
+ * and vectors per encoder (keyed by the encoder file's hash: bench/lib/vectorStore.ts).
  * A record file plus a key file (one key per line); a torn tail is ignored on load.
+ * One writer per cache: a second process that opens a cache another live process holds (the quick
+ * benchmark of `npm test` beside a full run) reads what is on disk and keeps its new records in
+ * memory. Two appenders used to interleave records and keys and corrupt both.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -33,14 +36,22 @@ export class RecordCache {
     this.fd = fs.openSync(bin, 'a+');
     this.keysFile = keys;
     this.failedFile = failed;
+    this.lockFile = path.join(dir, `${name}.lock`);
+    this.owner = takeLock(this.lockFile);
   }
 
   private keysFile: string;
   private failedFile: string;
+  private lockFile: string;
+  /** false: another live process writes this cache; new records stay in `mem`. */
+  readonly owner: boolean;
+  private mem = new Map<string, Buffer>();
 
-  has(key: string): boolean { return this.index.has(key) || this.failed.has(key); }
+  has(key: string): boolean { return this.index.has(key) || this.mem.has(key) || this.failed.has(key); }
 
   get(key: string): Buffer | undefined {
+    const m = this.mem.get(key);
+    if (m) return m;
     const i = this.index.get(key);
     if (i === undefined) return undefined;
     const b = Buffer.allocUnsafe(this.recordBytes);
@@ -49,8 +60,12 @@ export class RecordCache {
   }
 
   put(entries: { key: string; data: Uint8Array }[]): void {
-    const fresh = entries.filter((e) => !this.index.has(e.key));
+    const fresh = entries.filter((e) => !this.index.has(e.key) && !this.mem.has(e.key));
     if (!fresh.length) return;
+    if (!this.owner) {
+      for (const e of fresh) this.mem.set(e.key, Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength));
+      return;
+    }
     const buf = Buffer.concat(fresh.map((e) => {
       if (e.data.byteLength !== this.recordBytes) throw new Error(`record is ${e.data.byteLength} bytes, expected ${this.recordBytes}`);
       return Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength);
@@ -62,10 +77,34 @@ export class RecordCache {
 
   fail(key: string, reason: string): void {
     this.failed.set(key, reason);
-    fs.appendFileSync(this.failedFile, `${key}\t${reason.replace(/\s+/g, ' ')}\n`);
+    if (this.owner) fs.appendFileSync(this.failedFile, `${key}\t${reason.replace(/\s+/g, ' ')}\n`);
   }
 
-  close(): void { fs.closeSync(this.fd); }
+  close(): void {
+    fs.closeSync(this.fd);
+    if (this.owner) fs.rmSync(this.lockFile, { force: true });
+  }
+}
+
+/** Create `file` holding this pid; true if this process now holds it (a dead holder's lock is taken over). */
+function takeLock(file: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(file, 'utf8'));
+      if (pid === process.pid) return false; // this process has it open already (another instance)
+      if (pid > 0 && alive(pid)) return false;
+      fs.rmSync(file, { force: true });
+    }
+  }
+  return false;
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
 export function vectorOf(b: Buffer): Float32Array {

@@ -24,6 +24,9 @@ export interface Method {
   name: string;
   /** Cache key: changes whenever the vectors would change. */
   key: string;
+  /** Per-kind cache keys where sketches and images have encoders of their own: re-exporting one (other
+   *  test-time views of the sketch encoder) keeps the other's cached vectors. */
+  kindKeys?: Record<Kind, string>;
   dim: number;
   /** Items per encode call. */
   batch: number;
@@ -48,8 +51,13 @@ export async function studentMethod(modelDir: string, name = 'student', threads 
   const e = await Embedder.create(modelDir, { provider: 'cpu', intraOpThreads: threads });
   const m = e.encoder.model;
   const key = `${name}-${m.id}-${fileHash([...new Set([path.join(m.dir, m.sketch), path.join(m.dir, m.image)])])}-pp${m.preprocessVersion}`;
+  // the vectors of a kind depend only on its encoder file and the preprocessing
+  const kindKeys = {
+    sketch: `student-sketch-${fileHash([path.join(m.dir, m.sketch)])}-pp${m.preprocessVersion}`,
+    image: `student-image-${fileHash([path.join(m.dir, m.image)])}-pp${m.preprocessVersion}`,
+  };
   return {
-    name, key, dim: e.dim, batch: 32, modelId: m.id, provider: e.provider,
+    name, key, kindKeys, dim: e.dim, batch: 32, modelId: m.id, provider: e.provider,
     embed: (kind, tensors) => e.encoder.embed(kind, tensors),
     product: {
       embedFiles: async (paths, kind) => (await e.embedFiles(paths, {}, kind)).map((r) => (r.ok ? r.vector : null)),
