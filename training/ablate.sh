@@ -14,7 +14,7 @@ COMMON=(--threads "${ABLATE_THREADS:-2}" --minutes "$MIN" --schedule-steps "${AB
 # trained edge stream + aligned sketch targets in the split teacher space (the edgealign family)
 EDGEALIGN=(--edge-train 64 --teacher-space split --tau-t-sk 0.1 --sk-align 0.5)
 SPLITALIGN=(--teacher-space split --tau-t-sk 0.1 --sk-align 0.5)
-V2=(--arch v2 --freeze-stem 4 --flip sketch --sketch-views 0,5 "${SPLITALIGN[@]}")
+source ./recipe.sh  # V2_RECIPE, V2_VIEWS: the shipped recipe
 for v in "${VARIANTS[@]}"; do
   case "$v" in
     nodistill) X=(--w-rel 0 --w-crd 0) ;;
@@ -36,9 +36,9 @@ for v in "${VARIANTS[@]}"; do
     edgealign-m05-doodles) X=(--edge-mix 0.5 "${EDGEALIGN[@]}" --icon-doodles 0.5 --flip sketch --sketch-views 0,5) ;;  # v5 + icons drawn as doodles (same export views as v5)
     # same-size student (both branches the teacher's MobileNetV2 1.0, BN per branch, image branch trained after block 11)
     # (sketch branch trained after its first 4 blocks; exported with v5's test-time views)
-    v2) X=("${V2[@]}" --w-share 1e-3 --icon-doodles 0.5) ;;
-    v2-noshare) X=("${V2[@]}" --w-share 0 --icon-doodles 0.5) ;;   # v2 without soft weight sharing
-    v2-nodoodles) X=("${V2[@]}" --w-share 1e-3) ;;                 # v2 without the icon doodles
+    v2) X=("${V2_RECIPE[@]}" "${V2_VIEWS[@]}") ;;
+    v2-noshare) X=("${V2_RECIPE[@]}" "${V2_VIEWS[@]}" --w-share 0) ;;      # v2 without soft weight sharing
+    v2-nodoodles) X=("${V2_RECIPE[@]}" "${V2_VIEWS[@]}" --icon-doodles 0) ;;  # v2 without the icon doodles
     *) echo "unknown variant $v"; exit 2 ;;
   esac
   out=.work/ablations/$v${ABLATE_STEPS:+-$ABLATE_STEPS}

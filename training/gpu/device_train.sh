@@ -28,11 +28,9 @@ NAME=${NAME:-student-v2-gpu}
 read -r -a EXTRA <<< "${TRAIN_EXTRA:-}"
 export PYTHONUNBUFFERED=1
 
-# The v2 recipe: training/ablate.sh variant v2 (COMMON + V2 + --w-share 1e-3 --icon-doodles 0.5); later
-# options win, so --freeze-stem 4 replaces COMMON's 7.
-SPLITALIGN=(--teacher-space split --tau-t-sk 0.1 --sk-align 0.5)
-COMMON=(--eval-every "$EVAL_EVERY" --freeze-stem 7 --n-qd 24 --n-sk 16 --n-ol 48 --w-cls 0.5)
-V2=(--arch v2 --freeze-stem 4 --flip sketch --sketch-views 0,5 "${SPLITALIGN[@]}" --w-share 1e-3 --icon-doodles 0.5)
+# The shipped recipe (training/recipe.sh: V2_RECIPE, V2_VIEWS), the same list train.sh and ablate.sh use.
+source training/recipe.sh
+COMMON=(--eval-every "$EVAL_EVERY")
 
 el() { echo $(( $(date +%s) - T0 )); }
 phase() { echo "=== [$(el)s] $*"; }
@@ -67,7 +65,7 @@ main() {
   (cd training && timeout --signal=TERM --kill-after=10 $(( left - 15 )) "$PY" -m sketchsearch.train \
       --device "$DEVICE" --work "$WORK" --teacher-dir "$WORK/teacher" --out "$OUT/model" \
       --threads "$THREADS" --workers "$WORKERS" --seed "$SEED" --checkpoint-every "$CKPT_EVERY" \
-      "${COMMON[@]}" "${V2[@]}" --minutes "$minutes" "${sched[@]}" --name "$NAME" "${EXTRA[@]}") || rc=$?
+      "${COMMON[@]}" "${V2_RECIPE[@]}" "${V2_VIEWS[@]}" --minutes "$minutes" "${sched[@]}" --name "$NAME" "${EXTRA[@]}") || rc=$?
   if [[ $rc != 0 ]]; then
     phase "train.py exited $rc"
     if [[ -f "$OUT/model/student.pt" && ! -f "$OUT/model/model.json" ]]; then

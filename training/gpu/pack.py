@@ -30,7 +30,9 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 import packfmt as pf  # noqa: E402
+from sketchsearch.prepare import load_u8  # noqa: E402
 
 LIMIT_MIB = 64  # the device tool's limit on everything that travels (working tree + carried paths)
 TEACHER = 'mobilenet_v2_1.0_224_quant.torchscript.pt'
@@ -44,10 +46,6 @@ def file_sha1(path):
         for chunk in iter(lambda: f.read(1 << 22), b''):
             h.update(chunk)
     return h.hexdigest()
-
-
-def map_u8(path):
-    return np.memmap(path, np.uint8, 'r').reshape(-1, 128, 128, 3)
 
 
 def failed(path):
@@ -123,7 +121,7 @@ def main(argv=None):
 
     with open(os.path.join(work, 'meta.json')) as f:
         meta = json.load(f)
-    arrays = {k: map_u8(os.path.join(work, f'{k}.u8')) for k in U8}
+    arrays = {k: load_u8(os.path.join(work, f'{k}.u8'), mmap=True) for k in U8}
     n_of = {'photos': len(meta['photos']), 'sketches': len(meta['sketches']), 'assets': len(meta['assets']),
             'outlines': len(meta['assets']), 'outlines_w': len(meta['assets']), 'eval_assets': len(meta['eval_assets'])}
     for k, n in n_of.items():

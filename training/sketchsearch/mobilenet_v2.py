@@ -61,10 +61,13 @@ class ConvBN(nn.Module):
         self.k, self.stride, self.relu = k, stride, relu
         self.conv = nn.Conv2d(cin, cout, k, stride, 0, groups=groups, bias=False)
         self.bn = nn.BatchNorm2d(cout)
+        self.fixed_pad = None  # (left, right, top, bottom) for one input size: fix_padding()
 
     def pad(self, x):
         if self.k == 1:
             return x
+        if self.fixed_pad is not None:
+            return F.pad(x, self.fixed_pad)
         h, w = x.shape[2], x.shape[3]
         ph = max((-(-h // self.stride) - 1) * self.stride + self.k - h, 0)
         pw = max((-(-w // self.stride) - 1) * self.stride + self.k - w, 0)
@@ -73,6 +76,34 @@ class ConvBN(nn.Module):
     def forward(self, x):
         y = self.bn(self.conv(self.pad(x)))
         return F.relu6(y) if self.relu else y
+
+
+def fix_padding(module, size=128):
+    """Make every SAME padding inside `module` a constant for inputs of size x size (the exported encoders
+    only ever see that size). Traced with the input's shape, the padding is a chain of Shape/Gather/Sub ops
+    in the ONNX graph, evaluated on every run; constant pads fold away when onnxruntime loads the file
+    (same numbers; a 3% smaller file; no speed change measurable on the loaded 2-core machine). Returns
+    the number of convolutions fixed."""
+    cbs = [m for m in module.modules() if isinstance(m, ConvBN) and m.k > 1]
+    seen = {}
+    def record(m, inp):
+        seen.setdefault(m, tuple(inp[0].shape[2:]))  # returns None: the input is left as it is
+    hooks = [cb.register_forward_pre_hook(record) for cb in cbs]
+    was = module.training
+    module.eval()
+    with torch.no_grad():
+        module(torch.zeros(1, 3, size, size))
+    module.train(was)
+    for h in hooks:
+        h.remove()
+    for cb in cbs:
+        if cb not in seen:
+            continue
+        h, w = seen[cb]
+        ph = max((-(-h // cb.stride) - 1) * cb.stride + cb.k - h, 0)
+        pw = max((-(-w // cb.stride) - 1) * cb.stride + cb.k - w, 0)
+        cb.fixed_pad = (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2)
+    return len(seen)
 
 
 class InvertedResidual(nn.Module):

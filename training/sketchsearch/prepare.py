@@ -177,6 +177,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', default=os.path.join(REPO, '..', 'shared', 'data'))
     ap.add_argument('--teacher', default=os.path.join(REPO, '..', 'shared', 'models', 'teacher'))
+    ap.add_argument('--reuse-teacher', action='append', default=[], metavar='WORK',
+                    help="another work folder (the other build's): teacher features of identical images are copied from it")
     ap.add_argument('--corpora', default=os.path.join(REPO, 'bench', 'corpora', 'node_modules', '@iconify-json'))
     ap.add_argument('--work', default=os.path.join(REPO, 'training', '.work'))
     ap.add_argument('--seed', type=int, default=0)
@@ -339,7 +341,8 @@ def main(argv=None):
     # (+ the first QD_TEACHER_PER_CLASS QuickDraw training drawings of each class, in file order, rendered once
     # without augmentation; teacher.write_teacher_features, which training/gpu/unpack.py runs on a GPU too)
     from .teacher import write_teacher_features
-    write_teacher_features(work, os.path.join(args.teacher, 'mobilenet_v2_1.0_224_quant.torchscript.pt'), sketches, qd_train, qd_eval_t)
+    write_teacher_features(work, os.path.join(args.teacher, 'mobilenet_v2_1.0_224_quant.torchscript.pt'), sketches, qd_train, qd_eval_t,
+                           reuse=[d for d in args.reuse_teacher if os.path.abspath(d) != os.path.abspath(work)])
     print('prepare done', flush=True)
 
 

@@ -1,4 +1,5 @@
 """Frozen teacher: ImageNet MobileNetV2 1.0 (google-coral/test_data, Apache-2.0) at its native 224."""
+import hashlib
 import os
 import time
 
@@ -80,12 +81,14 @@ def _qd_tensors(strokes_list, pool):
     return np.stack(xs).astype(np.float32)
 
 
-def write_teacher_features(work, tpath, sketches, qd_train, qd_eval_t, device='cpu', batch=64, workers=1):
+def write_teacher_features(work, tpath, sketches, qd_train, qd_eval_t, device='cpu', batch=64, workers=1, reuse=()):
     """The teacher features train.py reads, each cached by content (prepare.cached): teacher_{photos, assets,
     eval_assets, sketches, val_sketches, qd_eval}.npy from the work folder's *.u8 arrays and qd_eval_t, and
     teacher_qd_train.npy (+ _rows.npy) for the first QD_TEACHER_PER_CLASS QuickDraw training drawings of each
     class (file order), rendered once without augmentation. sketches: meta['sketches']; qd_train: the
-    [word, strokes, key_id] rows of qd_train.json.gz. workers > 1 rasterises the drawings in that many processes."""
+    [word, strokes, key_id] rows of qd_train.json.gz. workers > 1 rasterises the drawings in that many processes.
+    reuse: other work folders (the other build) whose teacher features of identical images are copied
+    instead of recomputed (reused_rows)."""
     from .prepare import QD_TEACHER_PER_CLASS, cached, content_key, load_u8, mark
     qd_out = os.path.join(work, 'teacher_qd_train.npy')
     qd_key = content_key(tpath, os.path.join(work, 'qd_train.json.gz'), os.path.join(os.path.dirname(__file__), 'preprocess.py'),
@@ -95,13 +98,43 @@ def write_teacher_features(work, tpath, sketches, qd_train, qd_eval_t, device='c
         import multiprocessing
         pool = multiprocessing.get_context('fork').Pool(workers)
     try:
-        _write(work, tpath, sketches, qd_train, qd_eval_t, device, batch, pool, qd_out, qd_key)
+        _write(work, tpath, sketches, qd_train, qd_eval_t, device, batch, pool, qd_out, qd_key, reuse)
     finally:
         if pool is not None:
             pool.close()
 
 
-def _write(work, tpath, sketches, qd_train, qd_eval_t, device, batch, pool, qd_out, qd_key):
+def row_hashes(u8):
+    """sha1 of each image's bytes: the identity of a row across work folders."""
+    return [hashlib.sha1(np.ascontiguousarray(r).tobytes()).digest() for r in u8]
+
+
+def reused_rows(tpath, u8, name, reuse):
+    """(features, have) for the rows of u8 whose identical image has teacher features in another work folder
+    made with the same teacher: features[have] are copies, the rest zero. A donor counts only when its
+    teacher_{name}.npy is marked with the key of its own {name}.u8 and this teacher."""
+    from .prepare import cached, content_key, load_u8
+    feats, have = None, np.zeros(len(u8), bool)
+    want = None
+    for d in reuse:
+        src, arr = os.path.join(d, f'teacher_{name}.npy'), os.path.join(d, f'{name}.u8')
+        if not (os.path.exists(src) and os.path.exists(arr)):
+            continue
+        du8 = load_u8(arr, mmap=True)
+        if not cached(src, content_key(tpath, du8, 'teacher-224-bilinear')):
+            continue
+        want = want if want is not None else row_hashes(u8)
+        at = {h: i for i, h in enumerate(row_hashes(du8))}
+        df = np.load(src, mmap_mode='r')
+        feats = feats if feats is not None else np.zeros((len(u8), df.shape[1]), np.float32)
+        for i, h in enumerate(want):
+            if not have[i] and h in at:
+                feats[i] = df[at[h]]
+                have[i] = True
+    return feats, have
+
+
+def _write(work, tpath, sketches, qd_train, qd_eval_t, device, batch, pool, qd_out, qd_key, reuse=()):
     from .prepare import QD_TEACHER_PER_CLASS, cached, content_key, load_u8, mark
     jobs = [('photos', lambda: load_u8(os.path.join(work, 'photos.u8'))),
             ('assets', lambda: load_u8(os.path.join(work, 'assets.u8'))),
@@ -117,10 +150,17 @@ def _write(work, tpath, sketches, qd_train, qd_eval_t, device, batch, pool, qd_o
         if cached(out, key):
             continue
         t = time.time()
-        feats = teacher_features(tpath, u8, tensors=x, batch=batch, device=device)
+        feats, have = reused_rows(tpath, u8, name, reuse) if u8 is not None and reuse else (None, None)
+        if feats is None or not have.any():
+            feats = teacher_features(tpath, u8, tensors=x, batch=batch, device=device)
+            note = ''
+        else:
+            if not have.all():
+                feats[~have] = teacher_features(tpath, u8[~have], batch=batch, device=device)
+            note = f' ({int(have.sum())} rows copied from {", ".join(reuse)})'
         np.save(out, feats)
         mark(out, key)
-        print(f'  teacher {name}: {feats.shape} in {time.time() - t:.0f}s', flush=True)
+        print(f'  teacher {name}: {feats.shape} in {time.time() - t:.0f}s{note}', flush=True)
     # QuickDraw training drawings: instance-level teacher targets for doodles (train.py --sk-align) instead of
     # only their class centre. Capped because the teacher runs at ~25 images/s on 2 CPU cores.
     if cached(qd_out, qd_key):
