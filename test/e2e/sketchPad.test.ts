@@ -30,7 +30,7 @@ const TOP_K = Number(process.env.E2E_TOP_K ?? 3);
 /** For the sweep over all seven drawings (14 images): these are synthetic geometric drawings, and model
  * quality is the benchmark's job; here a target in the top 4 of 14 for every drawing shows the pad →
  * host → index path works (a broken path puts all seven there by chance with p ≈ (4/14)^7 ≈ 2e-4).
- * student-v5 ranks the fish 4th (anchor above it; v4 ranked it 1st), the six others 1st
+ * student-v2full ranks the fish 2nd (anchor above it), the six others 1st; v5 ranked the fish 4th
  * (scripts/check-e2e-drawings.ts). */
 const ALL_TOP_K = Number(process.env.E2E_ALL_TOP_K ?? 4);
 
