@@ -24,7 +24,6 @@ export class VectorStore {
   /** Vectors of entries for every method (cache, else encode). null where the input failed to decode. */
   async encode(label: string, entries: Entry[]): Promise<Map<string, (Float32Array | null)[]>> {
     const t0 = Date.now();
-    const failedTensor = new Set<string>();
     const ms = new Map<string, number>([['decode', 0], ...this.methods.map((m) => [m.name, 0] as [string, number])]);
     let done = 0, encoded = 0;
     const CH = 64;
@@ -39,7 +38,7 @@ export class VectorStore {
           const td = performance.now();
           const ts = await mapLimit(todo, 4, (e) => e.tensor());
           ms.set('decode', ms.get('decode')! + performance.now() - td);
-          todo.forEach((e, k) => { if (ts[k]) tensors.set(e.key, ts[k]!); else failedTensor.add(e.key); });
+          todo.forEach((e, k) => { if (ts[k]) tensors.set(e.key, ts[k]!); });
         }
         for (let k = 0; k < this.methods.length; k++) {
           const m = this.methods[k];

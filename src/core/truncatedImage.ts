@@ -18,12 +18,6 @@ export function imageCompleteness(bytes: Buffer): { format: string; complete: bo
   return undefined;
 }
 
-/** The format name if `bytes` is the start of a PNG, JPEG, GIF or WebP file that ends too early. */
-export function truncatedImageFormat(bytes: Buffer): string | undefined {
-  const c = imageCompleteness(bytes);
-  return c && !c.complete ? c.format : undefined;
-}
-
 /** Every chunk (length, type, data, CRC) is whole, up to and including IEND. */
 function pngComplete(b: Buffer): boolean {
   let at = 8;

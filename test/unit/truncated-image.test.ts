@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { imageToRgb } from '../../src/core/decode';
 import { plainImageReason } from '../../src/core/imageErrors';
-import { truncatedImageFormat } from '../../src/core/truncatedImage';
+import { imageCompleteness } from '../../src/core/truncatedImage';
 
 /** A 96x96 picture with enough detail that each format needs several kB. */
 async function picture(format: 'png' | 'jpeg' | 'gif' | 'webp'): Promise<Buffer> {
@@ -26,13 +26,13 @@ const FORMATS = [['png', 'PNG', 8], ['jpeg', 'JPEG', 3], ['gif', 'GIF', 6], ['we
 test('whole files are not truncated; every cut after the signature is, in each format', async () => {
   for (const [fmt, name, sig] of FORMATS) {
     const full = await picture(fmt);
-    assert.equal(truncatedImageFormat(full), undefined, `${fmt} whole`);
+    assert.deepEqual(imageCompleteness(full), { format: name, complete: true }, `${fmt} whole`);
     assert.equal(await reason(full), 'decoded', `${fmt} whole decodes`);
     const cuts = new Set([sig, sig + 1, 20, 40, Math.floor(full.length / 3), Math.floor(full.length / 2), full.length - 2, full.length - 1]);
-    for (const n of cuts) assert.equal(truncatedImageFormat(full.subarray(0, n)), name, `${fmt} cut at ${n} of ${full.length}`);
+    for (const n of cuts) assert.deepEqual(imageCompleteness(full.subarray(0, n)), { format: name, complete: false }, `${fmt} cut at ${n} of ${full.length}`);
   }
-  assert.equal(truncatedImageFormat(Buffer.from('hello world, not an image')), undefined);
-  assert.equal(truncatedImageFormat(Buffer.from([0x89, 0x50, 0x4e])), undefined, 'too short to say what it is');
+  assert.equal(imageCompleteness(Buffer.from('hello world, not an image')), undefined);
+  assert.equal(imageCompleteness(Buffer.from([0x89, 0x50, 0x4e])), undefined, 'too short to say what it is');
 });
 
 test('a failed decode of a cut file says "the file is truncated"; a whole but damaged file does not', async () => {
@@ -47,7 +47,7 @@ test('a failed decode of a cut file says "the file is truncated"; a whole but da
   const bad = Buffer.from(png);
   const idat = bad.indexOf('IDAT', 8, 'latin1');
   for (let i = idat + 10; i < idat + 200; i++) bad[i] ^= 0x5a;
-  assert.equal(truncatedImageFormat(bad), undefined);
+  assert.deepEqual(imageCompleteness(bad), { format: 'PNG', complete: true });
   assert.notEqual(await reason(bad), 'the file is truncated');
   // A decompression bomb keeps its own reason.
   assert.match(await (async () => { try { await imageToRgb(png, { maxInputPixels: 100 }); return ''; } catch (e) { return plainImageReason(e); } })(), /pixel limit/);

@@ -53,6 +53,13 @@ def load_teacher_state(path):
     return sd
 
 
+def same_pad(h, w, k, stride):
+    """TensorFlow SAME padding of an h x w input as F.pad's (left, right, top, bottom)."""
+    ph = max((-(-h // stride) - 1) * stride + k - h, 0)
+    pw = max((-(-w // stride) - 1) * stride + k - w, 0)
+    return (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2)
+
+
 class ConvBN(nn.Module):
     """Conv (TensorFlow SAME padding, no bias) + batch norm (+ ReLU6)."""
 
@@ -68,10 +75,7 @@ class ConvBN(nn.Module):
             return x
         if self.fixed_pad is not None:
             return F.pad(x, self.fixed_pad)
-        h, w = x.shape[2], x.shape[3]
-        ph = max((-(-h // self.stride) - 1) * self.stride + self.k - h, 0)
-        pw = max((-(-w // self.stride) - 1) * self.stride + self.k - w, 0)
-        return F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2))
+        return F.pad(x, same_pad(x.shape[2], x.shape[3], self.k, self.stride))
 
     def forward(self, x):
         y = self.bn(self.conv(self.pad(x)))
@@ -99,10 +103,7 @@ def fix_padding(module, size=128):
     for cb in cbs:
         if cb not in seen:
             continue
-        h, w = seen[cb]
-        ph = max((-(-h // cb.stride) - 1) * cb.stride + cb.k - h, 0)
-        pw = max((-(-w // cb.stride) - 1) * cb.stride + cb.k - w, 0)
-        cb.fixed_pad = (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2)
+        cb.fixed_pad = same_pad(*seen[cb], cb.k, cb.stride)
     return len(seen)
 
 
