@@ -81,6 +81,30 @@ class TestTrainSmoke(unittest.TestCase):
             z = im(torch.zeros(2, 3, 128, 128))
         self.assertEqual(tuple(z.shape), (2, 32))
 
+    def test_v2_warm_start(self):
+        """--init-from loads both branches of a student.pt (a warm restart): with lr 0 the trained weights come
+        back as they were (batch norm statistics aside, which train mode updates); a v1 student.pt is refused."""
+        import torch
+        v2 = ('--arch', 'v2', '--freeze-stem', '4', '--image-freeze', '11', '--bn-calib', '8')
+        out, _ = self.train(*v2, '--lr', '5e-2')
+        first = os.path.join(self.work, 'first.pt')
+        shutil.copy(os.path.join(out, 'student.pt'), first)
+        _, report = self.train(*v2, '--lr', '0', '--init-from', first, '--data-seed', '3')
+        self.assertEqual(report['args']['init_from'], first)
+        a, b = torch.load(first), torch.load(os.path.join(out, 'student.pt'))
+        teacher, _ = self.train(*v2, '--lr', '0', '--data-seed', '3')  # the same run without the warm start
+        c = torch.load(os.path.join(teacher, 'student.pt'))
+        for k in ('sketch', 'image'):
+            weights = [n for n in a[k] if n.endswith('weight')]
+            self.assertTrue(all(torch.equal(a[k][n], b[k][n]) for n in weights), k)
+            self.assertFalse(all(torch.equal(a[k][n], c[k][n]) for n in weights), k)  # lr 5e-2 moved them
+        with self.assertRaises(AssertionError):  # other frozen image blocks than the cached features'
+            self.train(*v2, '--init-from', first, '--seed', '5')
+        v1, _ = self.train('--freeze-stem', '7')
+        shutil.copy(os.path.join(v1, 'student.pt'), first)
+        with self.assertRaises(AssertionError):
+            self.train(*v2, '--init-from', first)
+
 
 if __name__ == '__main__':
     unittest.main()

@@ -184,6 +184,48 @@ def aligned_sketch_teacher(work, args, tea_c, img_label, img_ok, sk_idx, sk_labe
     return torch.from_numpy(al_sk), torch.from_numpy(al_qd), report
 
 
+def warm_start(path, args, sk_branch, img_branch, protos, proj_t, img_head, sketch_forward, feats, tea, img_pool,
+               img_label, loader, n_classes, dev, n_sketch_batches=16, ridge=1e-2):
+    """Both branches from a student.pt (batch norm statistics included), for a warm restart (SGDR). student.pt
+    holds the branches only, so the prototypes and the teacher projection are refitted from what the loaded
+    branches embed, instead of starting random and pulling the embeddings around while they relearn: each
+    class's prototype is the mean image embedding of its images (mean sketch embedding of a few stream batches
+    for classes without images), the projection is the ridge map from teacher vectors to image embeddings."""
+    ck = torch.load(path, map_location='cpu')
+    cfg = ck.get('config', {})
+    assert cfg.get('arch', 'v1') == 'v2' and cfg.get('dim', args.dim) == args.dim, f'{path}: not a v2 student of dim {args.dim}'
+    ref = img_branch.state_dict()  # the cached image features came from this run's frozen blocks: they must be the checkpoint's
+    frozen = [n for n in ref if n.startswith('backbone.blocks.') and int(n.split('.')[2]) < args.image_freeze]
+    bad = [n for n in frozen if not torch.allclose(ck['image'][n].float(), ref[n].float().cpu(), rtol=1e-2, atol=1e-3)]
+    assert frozen and not bad, f'{path}: its frozen image blocks differ from this run ({bad[:3]}): same --seed, --bn-calib, --image-freeze?'
+    for b, k in ((sk_branch, 'sketch'), (img_branch, 'image')):
+        ref = b.state_dict()
+        b.load_state_dict({n: v.to(ref[n].dtype) for n, v in ck[k].items()})
+    sk_branch.eval(); img_branch.eval()
+    with torch.no_grad():
+        idx = torch.from_numpy(img_pool).to(dev)
+        e = torch.cat([img_head(feats[0, idx[i:i + 256]]) for i in range(0, len(idx), 256)])
+        lab = torch.from_numpy(img_label[img_pool]).to(dev)
+        sums = torch.zeros(n_classes, e.shape[1], device=dev)
+        m = lab >= 0
+        sums.index_add_(0, lab[m], e[m])
+        have = sums.norm(dim=1) > 0
+        sk_sums = torch.zeros_like(sums)
+        for _ in range(n_sketch_batches):
+            xs, yq = next(loader)[:2]
+            xq = xs[:len(yq)].to(dev).contiguous(memory_format=torch.channels_last)  # QuickDraw rows come first
+            sk_sums.index_add_(0, yq.to(dev), sketch_forward(xq))
+        fill = ~have & (sk_sums.norm(dim=1) > 0)
+        sums[fill] = sk_sums[fill]
+        have = have | fill
+        protos.data[have] = F.normalize(sums[have], dim=1)
+        t = tea[idx].float()
+        w = torch.linalg.solve(t.T @ t + ridge * len(t) * torch.eye(t.shape[1], device=dev), t.T @ e)
+        proj_t.weight.data.copy_(w.T)
+    print(f'warm start from {path}: {int(have.sum())} of {n_classes} prototypes refitted, projection fitted on '
+          f'{len(idx)} images', flush=True)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument('--work', default=os.path.join(REPO, 'training', '.work'))
@@ -259,6 +301,12 @@ def main(argv=None):
     ap.add_argument('--sketch-views', type=lambda v: [int(k) for k in v.split(',')], default=None,
                     help='ink dilations of the exported sketch encoder\'s test-time views, e.g. 0,5 (default: '
                          '--ink-dilate only); with --flip sketch each view is also mirrored')
+    ap.add_argument('--data-seed', type=int, default=None,
+                    help='seed of the sketch stream and the image batches (default --seed, which also picks the images '
+                         'that restore batch norm and so keys the cached image features): a warm restart sees new batches')
+    ap.add_argument('--init-from', default='',
+                    help='v2: start from this student.pt (a warm restart: a second cosine cycle of --schedule-steps '
+                         'steps; class prototypes and the teacher projection are refitted from its embeddings)')
     ap.add_argument('--align-lam', type=float, default=1000.0, help='ridge strength (chosen by CV over training classes in the probe)')
     args = ap.parse_args(argv)
     t_start = time.time()
@@ -437,11 +485,12 @@ def main(argv=None):
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
     scale_cls = 16.0
 
-    stream = SketchStream(work, args.seed, args.n_qd, args.n_sk, args.n_ol, qd_label, sk_idx, ol_idx, not args.no_outlines_w,
+    data_seed = args.seed if args.data_seed is None else args.data_seed
+    stream = SketchStream(work, data_seed, args.n_qd, args.n_sk, args.n_ol, qd_label, sk_idx, ol_idx, not args.no_outlines_w,
                           icon_doodles=args.icon_doodles)
     loader = iter(torch.utils.data.DataLoader(stream, batch_size=None, num_workers=args.workers, pin_memory=cuda,
                                               **({'prefetch_factor': 4} if args.workers > 0 else {})))
-    rng = np.random.RandomState(args.seed + 1)
+    rng = np.random.RandomState(data_seed + 1)
 
     def evaluate():
         sk_branch.eval(); img_branch.eval()
@@ -486,6 +535,10 @@ def main(argv=None):
             calib.append(thicker_ink(b, args.ink_dilate).contiguous(memory_format=torch.channels_last)); n += len(b)
         sk_branch.backbone.unfold_bn(calib)
         del calib
+    if args.init_from:
+        assert v2, '--init-from: v2 students'
+        warm_start(args.init_from, args, sk_branch, img_branch, protos, proj_t, img_head, sketch_forward, feats, tea,
+                   img_pool, img_label, loader, len(classes), dev)
     set_train_modes()
     data = os.path.join(work, 'pack_manifest.json')  # a work folder rebuilt from a training/gpu pack names its data
     data = json.load(open(data)) if os.path.exists(data) else None
