@@ -10,3 +10,7 @@ V2_RECIPE=(--arch v2 --freeze-stem 4 --n-qd 24 --n-sk 16 --n-ol 48 --w-cls 0.5
 # models/MODEL_CARD.md).
 V2_VIEWS=(--flip '' --sketch-views 0,3)
 V2_STEPS=900
+# Then a warm restart (SGDR): a second cosine cycle of V2_RESTART_STEPS steps from the first cycle's student.pt,
+# at half the peak learning rate and on new batches (train.py --init-from; the learning curve in the model card).
+V2_RESTART_STEPS=600
+V2_RESTART=(--lr 1e-3 --data-seed 1)

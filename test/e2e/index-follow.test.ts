@@ -26,7 +26,7 @@ import { stepRunner, tearDown, type StepContext, e2eRun, startSession } from './
 import { DRAWINGS } from './drawings';
 import { Fatal, drawStrokes, openWorkbench, poll, resultNames, runCommand, screenshot, sleep, text, webviewFrame } from './helpers/workbench';
 import { E2E_SET, iconNames, iconSvg, makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
-import { clearPadIn } from './helpers/pad';
+import { clearPadIn, waitThumbnailsIn } from './helpers/pad';
 import { showExplorerItem as showExplorerItemIn } from './helpers/sidebar';
 
 const PREFIX = 'follow-';
@@ -102,27 +102,7 @@ async function findSimilarFromExplorer(relPath: string): Promise<void> {
   await entry.click();
 }
 
-/** Per result tile in the viewport: whether its thumbnail image has loaded. */
-async function visibleThumbs(): Promise<{ name: string; loaded: boolean }[]> {
-  return items().evaluateAll((els) => els
-    .filter((e) => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight && r.width > 0; })
-    .map((e) => {
-      const img = e.querySelector('.thumb img') as HTMLImageElement | null;
-      return { name: e.getAttribute('data-name') ?? '', loaded: !!img && img.complete && img.naturalWidth > 0 };
-    }));
-}
-
-async function waitThumbnails(what: string): Promise<void> {
-  let last: { name: string; loaded: boolean }[] = [];
-  try {
-    await poll(what, async () => {
-      last = await visibleThumbs();
-      return last.length >= 3 && last.every((t) => t.loaded);
-    }, 20_000, 400);
-  } catch (e) {
-    throw new Error(`${(e as Error).message}\nvisible tiles: ${last.map((t) => `${t.name}${t.loaded ? '' : '(placeholder)'}`).join(', ')}`);
-  }
-}
+const waitThumbnails = (what: string): Promise<void> => waitThumbnailsIn(pad, what);
 
 /** Writes `n` distinct icons as SVG into the staging folder `name` (outside the workspace). */
 function stageIcons(name: string, start: number, n: number): string[] {

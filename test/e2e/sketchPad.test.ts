@@ -24,7 +24,7 @@ import {
 } from './helpers/workbench';
 // Plain ESM helper shared with scripts/demo.sh.
 import { E2E_SET, makeE2eFolder } from '../../scripts/lib/image-folder.mjs';
-import { waitReadyIn, clearPadIn } from './helpers/pad';
+import { waitReadyIn, clearPadIn, waitThumbnailsIn } from './helpers/pad';
 
 const TOP_K = Number(process.env.E2E_TOP_K ?? 3);
 /** For the sweep over all seven drawings (14 images): these are synthetic geometric drawings, and model
@@ -126,6 +126,7 @@ describe('Sketch Search in VS Code (code-server + Chromium)', { timeout: 900_000
     const names = await search(QUERY.strokes);
     const latency = await text(pad.locator('[data-testid=latency]'));
     console.log(`# ${QUERY.name}: ${names.slice(0, 8).join(', ')} (${latency})`);
+    await waitThumbnailsIn(pad, 'the thumbnails of the first results'); // what the user sees, not the placeholders
     await screenshot(page, 'light-results');
     const rank = names.indexOf(QUERY.target);
     assert.ok(rank >= 0 && rank < TOP_K, `${QUERY.target} not in the top ${TOP_K}: ${names.join(', ')}`);

@@ -33,6 +33,39 @@ class TestOneRecipe(unittest.TestCase):
             self.assertNotRegex(code, r'--arch v2|--w-share 1e-3', f'{rel} spells out the recipe itself')
         train = open(os.path.join(T, 'train.sh')).read()
         self.assertRegex(train, r'SHIPPED=\(--schedule-steps "\$V2_STEPS"')
+        # the second cycle: the recipe's options again, warm-started from the first cycle's student.pt
+        self.assertRegex(train, r'RESTART=\(--schedule-steps "\$V2_RESTART_STEPS" .*"\$\{V2_RECIPE\[@\]\}" .*"\$\{V2_RESTART\[@\]\}"')
+        self.assertRegex(train, r'"\$\{RESTART\[@\]\}" --init-from "\$WORK/cycle1/student.pt"')
+
+    def test_train_sh_runs_both_cycles(self):
+        """train.sh without options: prepare, the first cycle into WORK/cycle1, the warm restart from its student.pt
+        into the build's folder, each with the recipe's options (a stub python records the commands)."""
+        import tempfile
+        d = tempfile.mkdtemp(prefix='sks-recipe-')
+        log = os.path.join(d, 'calls')
+        stub = os.path.join(d, 'python3')
+        with open(stub, 'w') as f:
+            f.write(f'#!/bin/sh\necho "$*" >> {log}\n')
+        os.chmod(stub, 0o755)
+        subprocess.run(['bash', os.path.join(T, 'train.sh'), '--build', 'full', '--teacher-dir', '/t'], check=True,
+                       env={**os.environ, 'SKETCHSEARCH_PYTHON': stub}, capture_output=True)
+        calls = open(log).read().splitlines()
+        self.assertEqual(len(calls), 3, calls)
+        self.assertTrue(calls[0].startswith('-m sketchsearch.prepare --build full --work .work/full'), calls[0])
+        opts, views, steps = recipe()
+        first, second = calls[1].split(), calls[2].split()
+        for c in (first, second):
+            self.assertEqual(c[:2], ['-m', 'sketchsearch.train'])
+            self.assertIn(' '.join(opts), ' '.join(c))
+            self.assertEqual(c[c.index('--teacher-dir') + 1], '/t')
+        self.assertEqual(first[first.index('--out') + 1], '.work/full/cycle1')
+        self.assertEqual(first[first.index('--schedule-steps') + 1], str(steps))
+        self.assertEqual(second[second.index('--out') + 1], '../models')
+        self.assertEqual(second[second.index('--init-from') + 1], '.work/full/cycle1/student.pt')
+        restart = subprocess.run(['bash', '-c', 'source training/recipe.sh; echo "$V2_RESTART_STEPS ${V2_RESTART[*]}"'], cwd=ROOT,
+                                 capture_output=True, text=True, check=True).stdout.split()
+        self.assertEqual(second[second.index('--schedule-steps') + 1], restart[0])
+        self.assertIn(' '.join(restart[1:]), ' '.join(second))
 
 
 if __name__ == '__main__':

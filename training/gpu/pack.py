@@ -201,7 +201,9 @@ def main(argv=None):
     fixed = sum(v['bytes'] for v in files.values()) + len(pf.xz(json.dumps({k: v for k, v in meta.items() if k != 'assets'}).encode())) + 64 * 1024
     left = budget - fixed
     if left <= 0:
-        raise SystemExit(f'the pack without assets is {fixed / 2 ** 20:.2f} MiB, over the budget of {budget / 2 ** 20:.2f} MiB')
+        raise SystemExit(f'the pack without assets is {fixed / 2 ** 20:.2f} MiB, over the budget of {budget / 2 ** 20:.2f} MiB'
+                         + (' (the checkout sends its student.pt files: bash training/gpu/aside.sh out makes room, '
+                            'aside.sh back returns them)' if args.budget_mib is None else ''))
 
     def encode(idx):
         A, O, W = (np.asarray(arrays[k][np.sort(idx)])[np.argsort(np.argsort(idx))] for k in ('assets', 'outlines', 'outlines_w'))

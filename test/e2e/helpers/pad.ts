@@ -28,6 +28,29 @@ export async function clearPadIn(frame: FrameLocator): Promise<void> {
   await poll('results to clear', async () => (await items.count()) === 0, 10_000, 200);
 }
 
+/** Per result tile in the view's viewport: whether its thumbnail image has loaded. */
+async function visibleThumbsIn(frame: FrameLocator): Promise<{ name: string; loaded: boolean }[]> {
+  return frame.locator('[data-testid=result-item]').evaluateAll((els) => els
+    .filter((e) => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight && r.width > 0; })
+    .map((e) => {
+      const img = e.querySelector('.thumb img') as HTMLImageElement | null;
+      return { name: e.getAttribute('data-name') ?? '', loaded: !!img && img.complete && img.naturalWidth > 0 };
+    }));
+}
+
+/** Wait until every result tile in view (at least `min` of them) shows its thumbnail, not the placeholder. */
+export async function waitThumbnailsIn(frame: FrameLocator, what: string, min = 3, timeoutMs = 20_000): Promise<void> {
+  let last: { name: string; loaded: boolean }[] = [];
+  try {
+    await poll(what, async () => {
+      last = await visibleThumbsIn(frame);
+      return last.length >= min && last.every((t) => t.loaded);
+    }, timeoutMs, 400);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\nvisible tiles: ${last.map((t) => `${t.name}${t.loaded ? '' : '(placeholder)'}`).join(', ')}`);
+  }
+}
+
 export function padView(page: Page) {
   const frame: FrameLocator = webviewFrame(page);
   const items = (): Locator => frame.locator('[data-testid=result-item]');
