@@ -104,6 +104,13 @@ def write_teacher_features(work, tpath, sketches, qd_train, qd_eval_t, device='c
             pool.close()
 
 
+def teacher_key(tpath, data):
+    """The content key of a teacher_{name}.npy: this teacher, these pixels (or tensors), its 224-px bilinear input.
+    One definition for the features _write caches and the donors reused_rows trusts."""
+    from .prepare import content_key
+    return content_key(tpath, data, 'teacher-224-bilinear')
+
+
 def row_hashes(u8):
     """sha1 of each image's bytes: the identity of a row across work folders."""
     return [hashlib.sha1(np.ascontiguousarray(r).tobytes()).digest() for r in u8]
@@ -113,7 +120,7 @@ def reused_rows(tpath, u8, name, reuse):
     """(features, have) for the rows of u8 whose identical image has teacher features in another work folder
     made with the same teacher: features[have] are copies, the rest zero. A donor counts only when its
     teacher_{name}.npy is marked with the key of its own {name}.u8 and this teacher."""
-    from .prepare import cached, content_key, load_u8
+    from .prepare import cached, load_u8
     feats, have = None, np.zeros(len(u8), bool)
     want = None
     for d in reuse:
@@ -121,7 +128,7 @@ def reused_rows(tpath, u8, name, reuse):
         if not (os.path.exists(src) and os.path.exists(arr)):
             continue
         du8 = load_u8(arr, mmap=True)
-        if not cached(src, content_key(tpath, du8, 'teacher-224-bilinear')):
+        if not cached(src, teacher_key(tpath, du8)):
             continue
         want = want if want is not None else row_hashes(u8)
         at = {h: i for i, h in enumerate(row_hashes(du8))}
@@ -135,7 +142,7 @@ def reused_rows(tpath, u8, name, reuse):
 
 
 def _write(work, tpath, sketches, qd_train, qd_eval_t, device, batch, pool, qd_out, qd_key, reuse=()):
-    from .prepare import QD_TEACHER_PER_CLASS, cached, content_key, load_u8, mark
+    from .prepare import QD_TEACHER_PER_CLASS, cached, load_u8, mark
     jobs = [('photos', lambda: load_u8(os.path.join(work, 'photos.u8'))),
             ('assets', lambda: load_u8(os.path.join(work, 'assets.u8'))),
             ('eval_assets', lambda: load_u8(os.path.join(work, 'eval_assets.u8'))),
@@ -146,7 +153,7 @@ def _write(work, tpath, sketches, qd_train, qd_eval_t, device, batch, pool, qd_o
         out = os.path.join(work, f'teacher_{name}.npy')
         x = qd_eval_t if get is None else None
         u8 = get() if get is not None else None
-        key = content_key(tpath, u8 if u8 is not None else x, 'teacher-224-bilinear')
+        key = teacher_key(tpath, u8 if u8 is not None else x)
         if cached(out, key):
             continue
         t = time.time()
