@@ -264,7 +264,7 @@ export async function runQuality(o: QualityOptions, methods: Method[]): Promise<
     })));
     datasets[name] = await evaluate(methods, queries.map((q) => q.cls), rq, gal.map((g) => (g.cls && keep.has(g.cls) ? g.cls : null)), rg, undefined, { ...FOLDER_HIT, seed: o.seed });
     datasets[name].notes.push(
-      `${cls.length} classes, ${queries.length} queries (QuickDraw drawings with key_id % 11 == 0, up to ${o.reservedPerClass} per class); gallery ${gal.length} icons of ${RESERVED_SETS.join(', ')} (${gal.filter((g) => g.cls && keep.has(g.cls)).length} labelled by name matching, not hand-reviewed; ${res.ambiguous} ambiguous names left out; skin-tone and gender variants left out)`,
+      `${cls.length} classes, ${queries.length} queries (QuickDraw drawings with key_id % 11 == 0, up to ${o.reservedPerClass} per class); gallery ${gal.length} icons of ${RESERVED_SETS.join(', ')} (${gal.filter((g) => g.cls && keep.has(g.cls)).length} labelled by name matching; ${res.rejected} false friends rejected in bench/labels/reserved-review.json kept as distractors; ${res.ambiguous} ambiguous names left out; skin-tone and gender variants left out)`,
     );
   }
 

@@ -43,5 +43,7 @@ if [[ $USER_OPTS == 1 ]]; then
 else  # the recipe's two cycles: the first into the work folder, the warm restart from it into OUT
   "$PY" -m sketchsearch.train --work "$WORK" --out "$WORK/cycle1" "${TEACHER_OPT[@]}" "${ARGS[@]}"
   "$PY" -m sketchsearch.train --work "$WORK" --out "$OUT" "${TEACHER_OPT[@]}" "${RESTART[@]}" --init-from "$WORK/cycle1/student.pt"
+  # the image encoder gains its export-time edge stream (same weights; a new model id)
+  "$PY" -m sketchsearch.export "$OUT" "$OUT" "${V2_EXPORT[@]}" --name "$NAME"
 fi
 echo "train.sh --build $BUILD total wall time: $(( $(date +%s) - start ))s"

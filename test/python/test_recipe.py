@@ -39,7 +39,8 @@ class TestOneRecipe(unittest.TestCase):
 
     def test_train_sh_runs_both_cycles(self):
         """train.sh without options: prepare, the first cycle into WORK/cycle1, the warm restart from its student.pt
-        into the build's folder, each with the recipe's options (a stub python records the commands)."""
+        into the build's folder, each with the recipe's options, then the re-export in place with the recipe's
+        export-time options (a stub python records the commands)."""
         import tempfile
         d = tempfile.mkdtemp(prefix='sks-recipe-')
         log = os.path.join(d, 'calls')
@@ -50,7 +51,7 @@ class TestOneRecipe(unittest.TestCase):
         subprocess.run(['bash', os.path.join(T, 'train.sh'), '--build', 'full', '--teacher-dir', '/t'], check=True,
                        env={**os.environ, 'SKETCHSEARCH_PYTHON': stub}, capture_output=True)
         calls = open(log).read().splitlines()
-        self.assertEqual(len(calls), 3, calls)
+        self.assertEqual(len(calls), 4, calls)
         self.assertTrue(calls[0].startswith('-m sketchsearch.prepare --build full --work .work/full'), calls[0])
         opts, views, steps = recipe()
         first, second = calls[1].split(), calls[2].split()
@@ -66,6 +67,9 @@ class TestOneRecipe(unittest.TestCase):
                                  capture_output=True, text=True, check=True).stdout.split()
         self.assertEqual(second[second.index('--schedule-steps') + 1], restart[0])
         self.assertIn(' '.join(restart[1:]), ' '.join(second))
+        export = subprocess.run(['bash', '-c', 'source training/recipe.sh; echo "${V2_EXPORT[*]}"'], cwd=ROOT,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        self.assertEqual(calls[3], f'-m sketchsearch.export ../models ../models {export} --name student-v2full')
 
 
 if __name__ == '__main__':

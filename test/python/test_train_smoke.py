@@ -81,6 +81,35 @@ class TestTrainSmoke(unittest.TestCase):
             z = im(torch.zeros(2, 3, 128, 128))
         self.assertEqual(tuple(z.shape), (2, 32))
 
+    def test_v2_reexport_in_place(self):
+        """train.sh re-exports its output in place with the recipe's export-time edge stream: same weights, the
+        image encoder gains the sketch branch on the image's edge drawing, the sketch encoder is unchanged, and
+        the report says what it was exported from."""
+        import torch
+        from sketchsearch.export import load_student, reexport
+        from sketchsearch.model import edge_drawing
+        out, _ = self.train('--arch', 'v2', '--freeze-stem', '4', '--image-freeze', '11', '--bn-calib', '8')
+        before = json.load(open(os.path.join(out, 'model.json')))['id']
+        sketch = open(os.path.join(out, 'sketch_encoder.onnx'), 'rb').read()
+        x = torch.rand(2, 3, 128, 128, generator=torch.Generator().manual_seed(1)) * 2 - 1
+        with torch.no_grad():
+            plain = load_student(os.path.join(out, 'student.pt'))[1](x)
+        report = reexport(out, out, 'smoke', edge_mix=0.85)
+        after = json.load(open(os.path.join(out, 'model.json')))['id']
+        self.assertNotEqual(after, before)
+        self.assertEqual(report['reexport']['from'], before)
+        self.assertEqual(json.load(open(os.path.join(out, 'train_report.json')))['id'], after)
+        self.assertEqual(open(os.path.join(out, 'sketch_encoder.onnx'), 'rb').read(), sketch)
+        sk, im = load_student(os.path.join(out, 'student.pt'))
+        self.assertEqual(im.edge_mix, 0.85)
+        self.assertIs(im.edge_branch.head.__class__, sk.branch.head.__class__)
+        with torch.no_grad():
+            mixed = im(x)
+            edge = torch.nn.functional.normalize(im.edge_branch.head(im.edge_branch.backbone(edge_drawing(x, im.edge_thr))), dim=1)
+        want = torch.nn.functional.normalize(0.85 * plain + 0.15 * edge, dim=1)
+        self.assertLess(float((mixed - want).abs().max()), 1e-5)
+        self.assertGreater(float((mixed - plain).abs().max()), 1e-3)
+
     def test_v2_warm_start(self):
         """--init-from loads both branches of a student.pt (a warm restart): with lr 0 the trained weights come
         back as they were (batch norm statistics aside, which train mode updates); a v1 student.pt is refused."""

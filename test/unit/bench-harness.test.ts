@@ -184,6 +184,16 @@ test('reserved gallery: every reserved package, labelled by name, shapes and var
     assert.equal(cls('emojione-v1:black-touch-tone-telephone'), 'telephone');
     assert.ok(g.items.some((i) => i.id === 'noto-v1:gem-stone'));
     assert.ok(g.positives.size > 100, `${g.positives.size} classes with positives`);
+    // the hand review (bench/labels/reserved-review.json): false friends stay in the gallery, as non-positives
+    const item = (id: string) => g.items.find((i) => i.id === id);
+    assert.equal(item('iconoir:git-fork')?.cls, null);
+    assert.equal(item('iconoir:git-fork')?.role, 'negative');
+    assert.equal(item('bi:arrow-up-short')?.cls, null); // not "shorts"
+    assert.equal(cls('bi:mouse'), null); // a computer mouse...
+    assert.equal(cls('noto-v1:mouse'), 'mouse'); // ...and the animal
+    assert.equal(cls('iconoir:yoga'), 'yoga'); // unreviewed matches stay positives
+    assert.ok(g.rejected > 50 && g.rejected < 300, `${g.rejected} rejected`);
+    assert.deepEqual(g.unusedRejects, []); // every reject still matches an item
     assert.ok(fs.statSync(path.join(data, g.items[0].file)).size > 50); // the SVG is written for the benchmark to decode
   } finally { fs.rmSync(data, { recursive: true, force: true }); }
 });

@@ -28,7 +28,7 @@ NAME=${NAME:-student-v2-gpu}
 read -r -a EXTRA <<< "${TRAIN_EXTRA:-}"
 export PYTHONUNBUFFERED=1
 
-# The shipped recipe (training/recipe.sh: V2_RECIPE, V2_VIEWS), the same list train.sh and ablate.sh use.
+# The shipped recipe (training/recipe.sh: V2_RECIPE, V2_VIEWS, V2_EXPORT), the same list train.sh and ablate.sh use.
 source training/recipe.sh
 COMMON=(--eval-every "$EVAL_EVERY")
 
@@ -74,6 +74,10 @@ main() {
     fi
   fi
   rm -f "$OUT"/model/*.tmp
+  if [[ $rc == 0 && -f "$OUT/model/model.json" ]]; then
+    phase "re-export with the recipe's export-time options (${V2_EXPORT[*]})"
+    (cd training && "$PY" -m sketchsearch.export "$OUT/model" "$OUT/model" "${V2_EXPORT[@]}" --name "$NAME") || rc=$?
+  fi
   if [[ -f "$OUT/model/model.json" ]]; then
     phase "done: $(cat "$OUT/model/model.json" | tr -d '\n ')"
     ls -l "$OUT/model"

@@ -202,7 +202,7 @@ def main(argv=None):
     left = budget - fixed
     if left <= 0:
         raise SystemExit(f'the pack without assets is {fixed / 2 ** 20:.2f} MiB, over the budget of {budget / 2 ** 20:.2f} MiB'
-                         + (' (the checkout sends its student.pt files: bash training/gpu/aside.sh out makes room, '
+                         + (' (the checkout sends its model files: bash training/gpu/aside.sh out makes room, '
                             'aside.sh back returns them)' if args.budget_mib is None else ''))
 
     def encode(idx):

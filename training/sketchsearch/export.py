@@ -52,7 +52,7 @@ def load_student(path):
     dil = cfg.get('ink_dilate', 0)  # > 1: the sketch branch was trained on ink grown by thicker_ink(dil)
     views = cfg.get('sketch_views') or [dil]  # ink dilation of each test-time view of a sketch
     img = Embedder(br['image'], br['sketch'] if mix < 1 else None, mix, cfg.get('edge_thr', 0.5), flip in ('image', 'both'),
-                   edge_dilate=dil)
+                   edge_dilate=dil, edge_size=cfg.get('edge_size', 0))
     return Embedder(br['sketch'], flip=flip in ('sketch', 'both'), views=views).eval(), img.eval()
 
 
@@ -163,8 +163,7 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
                os.path.join(out_dir, 'student.pt'))
     params = {'sketch': sum(p.numel() for p in sk_branch.parameters()), 'image': sum(p.numel() for p in img_branch.parameters())}
     tail = {'final_python_eval': final, 'baselines_python': baselines, 'eval_log': log, **({'data': data} if data is not None else {})}
-    shipped = os.path.abspath(out_dir) == os.path.join(REPO, 'models')
-    if not shipped:  # the training's record before the ONNX export: finish() completes it should that fail
+    if not is_shipped(out_dir):  # the training's record before the ONNX export: finish() completes it should that fail
         write_report(out_dir, {'id': None, 'export': 'student.pt only', 'args': vars(args), 'steps': steps, 'train_wall_s': final['t'],
                                'params': params, **tail})
     # export from the reloaded fp16 weights so ONNX and student.pt agree exactly
@@ -201,20 +200,29 @@ def sizes(out_dir, sk_emb, img_emb):
             'bytes': {f: os.path.getsize(os.path.join(out_dir, f)) for f in ('sketch_encoder.onnx', 'image_encoder.onnx', 'student.pt')}}
 
 
+def is_shipped(out_dir):
+    """models/ (the full build) and models/zero-shot/ keep their reports in training/reports, not beside the model."""
+    return os.path.abspath(out_dir) in (os.path.join(REPO, 'models'), os.path.join(REPO, 'models', 'zero-shot'))
+
+
 def write_report(out_dir, report):
-    """Next to the export, or training/reports/<id>.json when exporting into models/."""
+    """Next to the export, or training/reports/<id>.json when exporting into a shipped folder."""
     rdir = os.path.join(REPO, 'training', 'reports')
     os.makedirs(rdir, exist_ok=True)
-    shipped = os.path.abspath(out_dir) == os.path.join(REPO, 'models')
-    with open(os.path.join(rdir, report['id'] + '.json') if shipped else os.path.join(out_dir, 'train_report.json'), 'w') as f:
+    with open(os.path.join(rdir, report['id'] + '.json') if is_shipped(out_dir) else os.path.join(out_dir, 'train_report.json'), 'w') as f:
         json.dump(report, f, indent=1)
 
 
 def reexport(src, out, name, **changes):
     """Re-export a trained student (SRC/student.pt) with export-time options changed (edge_mix, edge_thr,
-    flip, sketch_views); the weights are unchanged, so e.g. edge_mix=M is the same as training with
-    --edge-mix M and no --edge-train."""
+    edge_size, flip, sketch_views); the weights are unchanged, so e.g. edge_mix=M is the same as training with
+    --edge-mix M and no --edge-train. OUT may be SRC (train.sh re-exports its output in place)."""
     ck = torch.load(os.path.join(src, 'student.pt'), map_location='cpu')
+    src_id = json.load(open(os.path.join(src, 'model.json')))['id']  # before an in-place export rewrites it
+    rep_file = os.path.join(src, 'train_report.json')
+    if not os.path.exists(rep_file):
+        rep_file = os.path.join(REPO, 'training', 'reports', src_id + '.json')
+    report = json.load(open(rep_file))
     before = dict(ck['config'])
     ck['config'].update(changes)
     os.makedirs(out, exist_ok=True)
@@ -223,11 +231,6 @@ def reexport(src, out, name, **changes):
     export_onnx(sk_emb, os.path.join(out, 'sketch_encoder.onnx'))
     export_onnx(img_emb, os.path.join(out, 'image_encoder.onnx'))
     mid = write_model_json(out, name, ck['config']['dim'])
-    src_id = json.load(open(os.path.join(src, 'model.json')))['id']
-    rep_file = os.path.join(src, 'train_report.json')
-    if not os.path.exists(rep_file):
-        rep_file = os.path.join(REPO, 'training', 'reports', src_id + '.json')
-    report = json.load(open(rep_file))
     report['final_python_eval_before_reexport'] = report.pop('final_python_eval', None)
     report.update({'id': mid, 'reexport': {'from': src_id, 'config_before': before, 'config': ck['config']},
                    **sizes(out, sk_emb, img_emb)})
@@ -277,12 +280,13 @@ if __name__ == '__main__':
     ap.add_argument('out', help='output directory, e.g. ../models')
     ap.add_argument('--edge-mix', type=float, help='image encoder: weight of the image stream against the edge stream')
     ap.add_argument('--edge-thr', type=float)
+    ap.add_argument('--edge-size', type=int, help='image encoder: draw the edge stream at this size (default: the input size)')
     ap.add_argument('--flip', choices=['', 'sketch', 'image', 'both'],
                     help='in these encoders embed each input and its mirror image, and average')
     ap.add_argument('--sketch-views', help='comma-separated ink dilations of the sketch encoder\'s views, e.g. 0,5')
     ap.add_argument('--name', required=True)
     a = ap.parse_args()
-    ch = {k: v for k, v in [('edge_mix', a.edge_mix), ('edge_thr', a.edge_thr), ('flip', a.flip)] if v is not None}
+    ch = {k: v for k, v in [('edge_mix', a.edge_mix), ('edge_thr', a.edge_thr), ('edge_size', a.edge_size), ('flip', a.flip)] if v is not None}
     if a.sketch_views:
         ch['sketch_views'] = [int(k) for k in a.sketch_views.split(',')]
     reexport(a.src, a.out, a.name, **ch)
