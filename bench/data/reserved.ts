@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { iconifyItems, normClass, readLines } from './sources';
 import type { GalleryItem } from './assemble';
-import { classPhrases, loadReview, matchItem, rejectKey, Review } from '../labels/make-labels';
+import { classPhrases, loadReview, matchItem, rejectKey } from '../labels/make-labels';
 
 export const RESERVED_REVIEW_FILE = path.join(__dirname, '..', 'labels', 'reserved-review.json');
 
@@ -40,7 +40,8 @@ export function reservedGallery(data: string, shared: string): ReservedGallery {
   const classes = readLines(path.join(shared, 'data', 'splits', 'quickdraw-345-classes.txt')).map(normClass).filter((c) => !SHAPE_CLASSES.has(c));
   const review = loadReview();
   const phrases = classPhrases(classes, review);
-  const own: Review = { ...review, reject: JSON.parse(fs.readFileSync(RESERVED_REVIEW_FILE, 'utf8')).reject };
+  const own: Record<string, string> = JSON.parse(fs.readFileSync(RESERVED_REVIEW_FILE, 'utf8')).reject;
+  const rejects = { ...review, reject: { ...own, ...review.reject } }; // one policy: both files' rejects, this one first
   const used = new Set<string>();
   const items: GalleryItem[] = [];
   const positives = new Map<string, number>();
@@ -53,12 +54,12 @@ export function reservedGallery(data: string, shared: string): ReservedGallery {
       const file = path.join('gallery-reserved', set, `${it.name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120)}.svg`);
       const abs = path.join(data, file);
       if (!fs.existsSync(abs)) { fs.mkdirSync(path.dirname(abs), { recursive: true }); fs.writeFileSync(abs, it.svg!()); }
-      const key = m.cls ? rejectKey(own, it.id) ?? rejectKey(review, it.id) : undefined;
+      const key = m.cls ? rejectKey(rejects, it.id) : undefined;
       if (key) { used.add(key); rejected++; }
       const cls = key ? null : m.cls ?? null;
       if (cls) positives.set(cls, (positives.get(cls) ?? 0) + 1);
       items.push({ id: it.id, file, set, name: it.name, source: it.source, licence: it.licence, cls, role: cls ? 'positive' : key ? 'negative' : 'distractor', group: 'reserved' });
     }
   }
-  return { items, positives, ambiguous, rejected, unusedRejects: Object.keys(own.reject).filter((k) => !used.has(k)) };
+  return { items, positives, ambiguous, rejected, unusedRejects: Object.keys(own).filter((k) => !used.has(k)) };
 }
