@@ -9,11 +9,16 @@ V2_RECIPE=(--arch v2 --freeze-stem 4 --n-qd 24 --n-sk 16 --n-ol 48 --w-cls 0.5
 # grown by a 3x3 min filter, no mirror (two views fit the 25 ms query budget; the views ablation in
 # models/MODEL_CARD.md).
 V2_VIEWS=(--flip '' --sketch-views 0,3)
-# Export-time edge stream of the image encoder (export.py --edge-mix/--edge-size; train.sh re-exports the
-# trained student with it): image embedding = normalise(0.85 * image branch + 0.15 * sketch branch on the
-# image's edge drawing at 96 px, which keeps indexing above 80 icons/s). Not used in training; chosen by the
-# edge-stream ablation in models/MODEL_CARD.md.
-V2_EXPORT=(--edge-mix 0.85 --edge-size 96)
+# Export-time edge stream of the image encoder (train.py and export.py --edge-mix/--edge-size; train.sh and
+# gpu/device_train.sh pass it to train.py, which exports once with it): image embedding = normalise(0.85 *
+# image branch + 0.15 * sketch branch on the image's edge drawing at 96 px, which keeps indexing above 80
+# icons/s). No gradient goes through it (no --edge-train); train.py's evaluation embeds images with it.
+# Chosen by the edge-stream ablation in models/MODEL_CARD.md.
+# Then two blocks for image -> image search ("find similar"), appended to both encoders' output (zeros from the
+# sketch encoder, so a drawing ranks images exactly as without them): a 15-bin colour histogram (weight 0.3) and
+# the image branch's pooled features on a 64-dim PCA basis, half-whitened, fitted at export on 2,048 training
+# images of the work folder (weight 2). Chosen on a split half of the main gallery's emoji (models/MODEL_CARD.md).
+V2_EXPORT=(--edge-mix 0.85 --edge-size 96 --colour-weight 0.3 --instance-dims 64 --instance-weight 2 --instance-whiten 0.5)
 V2_STEPS=900
 # Then a warm restart (SGDR): a second cosine cycle of V2_RESTART_STEPS steps from the first cycle's student.pt,
 # at half the peak learning rate and on new batches (train.py --init-from; the learning curve in the model card).

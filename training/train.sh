@@ -31,8 +31,9 @@ case "$BUILD" in
 esac
 # The current model's configuration (training/recipe.sh; its first cycle = training/ablate.sh variant v2 at ABLATE_STEPS=900).
 source ./recipe.sh
-SHIPPED=(--schedule-steps "$V2_STEPS" --eval-every 300 "${V2_RECIPE[@]}" "${V2_VIEWS[@]}" --name "$NAME")
-RESTART=(--schedule-steps "$V2_RESTART_STEPS" --eval-every 300 "${V2_RECIPE[@]}" "${V2_VIEWS[@]}" "${V2_RESTART[@]}" --name "$NAME")
+# V2_EXPORT (the export-time edge stream) rides along: train.py exports once, with it, and evaluates what it exports
+SHIPPED=(--schedule-steps "$V2_STEPS" --eval-every 300 "${V2_RECIPE[@]}" "${V2_VIEWS[@]}" "${V2_EXPORT[@]}" --name "$NAME")
+RESTART=(--schedule-steps "$V2_RESTART_STEPS" --eval-every 300 "${V2_RECIPE[@]}" "${V2_VIEWS[@]}" "${V2_EXPORT[@]}" "${V2_RESTART[@]}" --name "$NAME")
 [[ $USER_OPTS == 1 ]] || ARGS+=("${SHIPPED[@]}")
 mkdir -p "$WORK"
 start=$(date +%s)
@@ -43,7 +44,5 @@ if [[ $USER_OPTS == 1 ]]; then
 else  # the recipe's two cycles: the first into the work folder, the warm restart from it into OUT
   "$PY" -m sketchsearch.train --work "$WORK" --out "$WORK/cycle1" "${TEACHER_OPT[@]}" "${ARGS[@]}"
   "$PY" -m sketchsearch.train --work "$WORK" --out "$OUT" "${TEACHER_OPT[@]}" "${RESTART[@]}" --init-from "$WORK/cycle1/student.pt"
-  # the image encoder gains its export-time edge stream (same weights; a new model id)
-  "$PY" -m sketchsearch.export "$OUT" "$OUT" "${V2_EXPORT[@]}" --name "$NAME"
 fi
 echo "train.sh --build $BUILD total wall time: $(( $(date +%s) - start ))s"

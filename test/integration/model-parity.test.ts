@@ -31,7 +31,7 @@ test('model.json follows the contract', () => {
   assert.equal(modelJson.preprocessVersion, 1);
   assert.equal(modelJson.inputName, 'input');
   assert.equal(modelJson.outputName, 'embedding');
-  assert.ok(Number.isInteger(modelJson.dim) && modelJson.dim > 0 && modelJson.dim <= 256);
+  assert.ok(Number.isInteger(modelJson.dim) && modelJson.dim > 0 && modelJson.dim <= 512);
   const total = ['sketch', 'image'].reduce((s, k) => s + fs.statSync(path.join(MODELS, modelJson[k])).size, 0);
   assert.ok(total <= 20 * 1024 * 1024, `encoders are ${total} bytes`);
 });

@@ -116,6 +116,13 @@ class TestGpuPack(unittest.TestCase):
                                text=True, check=True).stdout.split()
         want = [int(v) for v in views[views.index('--sketch-views') + 1].split(',')]
         self.assertEqual(report['args']['sketch_views'], want)  # the shipped recipe's views (training/recipe.sh)
+        import torch
+        export = subprocess.run(['bash', '-c', 'source training/recipe.sh; echo "${V2_EXPORT[*]}"'], cwd=ROOT, capture_output=True,
+                                text=True, check=True).stdout.split()
+        cfg = torch.load(os.path.join(out, 'model', 'student.pt'))['config']  # exported once, with the export-time edge stream
+        self.assertEqual(cfg['edge_mix'], float(export[export.index('--edge-mix') + 1]))
+        self.assertEqual(cfg['edge_size'], int(export[export.index('--edge-size') + 1]))
+        self.assertNotIn('re-export', open(os.path.join(out, 'device_train.log')).read())
         self.assertEqual(report['data']['pack_id'], m['pack_id'])  # the report names its data
         self.assertEqual(report['data']['assets']['kept'], 6)
         self.assertEqual(json.load(open(os.path.join(out, 'pack_manifest.json')))['pack_id'], m['pack_id'])

@@ -31,6 +31,9 @@ class TestOneRecipe(unittest.TestCase):
             self.assertRegex(code, r'source \S*recipe\.sh', rel)
             self.assertIn('${V2_RECIPE[@]}', code, rel)
             self.assertNotRegex(code, r'--arch v2|--w-share 1e-3', f'{rel} spells out the recipe itself')
+            if rel != 'ablate.sh':  # what ships is exported with the export-time options, by train.py itself
+                self.assertIn('${V2_EXPORT[@]}', code, rel)
+                self.assertNotIn('sketchsearch.export "$', code, f'{rel} exports a second time')
         train = open(os.path.join(T, 'train.sh')).read()
         self.assertRegex(train, r'SHIPPED=\(--schedule-steps "\$V2_STEPS"')
         # the second cycle: the recipe's options again, warm-started from the first cycle's student.pt
@@ -39,8 +42,8 @@ class TestOneRecipe(unittest.TestCase):
 
     def test_train_sh_runs_both_cycles(self):
         """train.sh without options: prepare, the first cycle into WORK/cycle1, the warm restart from its student.pt
-        into the build's folder, each with the recipe's options, then the re-export in place with the recipe's
-        export-time options (a stub python records the commands)."""
+        into the build's folder, each with the recipe's options and its export-time options (train.py exports
+        once, with the edge stream; no second export; a stub python records the commands)."""
         import tempfile
         d = tempfile.mkdtemp(prefix='sks-recipe-')
         log = os.path.join(d, 'calls')
@@ -51,7 +54,7 @@ class TestOneRecipe(unittest.TestCase):
         subprocess.run(['bash', os.path.join(T, 'train.sh'), '--build', 'full', '--teacher-dir', '/t'], check=True,
                        env={**os.environ, 'SKETCHSEARCH_PYTHON': stub}, capture_output=True)
         calls = open(log).read().splitlines()
-        self.assertEqual(len(calls), 4, calls)
+        self.assertEqual(len(calls), 3, calls)
         self.assertTrue(calls[0].startswith('-m sketchsearch.prepare --build full --work .work/full'), calls[0])
         opts, views, steps = recipe()
         first, second = calls[1].split(), calls[2].split()
@@ -69,7 +72,10 @@ class TestOneRecipe(unittest.TestCase):
         self.assertIn(' '.join(restart[1:]), ' '.join(second))
         export = subprocess.run(['bash', '-c', 'source training/recipe.sh; echo "${V2_EXPORT[*]}"'], cwd=ROOT,
                                 capture_output=True, text=True, check=True).stdout.strip()
-        self.assertEqual(calls[3], f'-m sketchsearch.export ../models ../models {export} --name student-v2full')
+        self.assertIn('--edge-mix', export)
+        for c in (first, second):
+            self.assertIn(export, ' '.join(c))
+        self.assertFalse(any('sketchsearch.export' in c for c in calls), calls)
 
 
 if __name__ == '__main__':

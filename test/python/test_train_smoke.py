@@ -110,6 +110,100 @@ class TestTrainSmoke(unittest.TestCase):
         self.assertLess(float((mixed - want).abs().max()), 1e-5)
         self.assertGreater(float((mixed - plain).abs().max()), 1e-3)
 
+    def test_v2_exports_the_edge_stream_itself(self):
+        """train.py given the export-time options (recipe.sh V2_EXPORT, as train.sh and device_train.sh pass them)
+        exports the image encoder with the edge stream at that size, once: the embedding is the mix of the image
+        branch and the sketch branch on the resized edge drawing, and student.pt records it (export.py --finish)."""
+        import torch
+        from sketchsearch.export import load_student
+        from sketchsearch.model import edge_view
+        out, report = self.train('--arch', 'v2', '--freeze-stem', '4', '--image-freeze', '11', '--bn-calib', '8',
+                                 '--edge-mix', '0.85', '--edge-size', '96')
+        self.assertNotIn('reexport', report)
+        cfg = torch.load(os.path.join(out, 'student.pt'))['config']
+        self.assertEqual((cfg['edge_mix'], cfg['edge_size']), (0.85, 96))
+        sk, im = load_student(os.path.join(out, 'student.pt'))
+        self.assertEqual(im.edge_size, 96)
+        x = torch.rand(2, 3, 128, 128, generator=torch.Generator().manual_seed(1)) * 2 - 1
+        n = torch.nn.functional.normalize
+        with torch.no_grad():
+            plain = n(im.branch.head(im.branch.backbone(x)), dim=1)
+            d = edge_view(x, im.edge_thr, 0, 96)
+            self.assertEqual(tuple(d.shape[-2:]), (96, 96))
+            edge = n(sk.branch.head(sk.branch.backbone(d)), dim=1)
+            self.assertLess(float((im(x) - n(0.85 * plain + 0.15 * edge, dim=1)).abs().max()), 1e-5)
+        self.assertGreater(report['macs']['image'], report['macs']['sketch'] // 2 * 1.2)  # the stream is in the graph
+
+    def test_v2_image_to_image_blocks(self):
+        """--colour-weight / --instance-dims (export only): the image encoder appends a colour histogram and the image
+        branch's pooled features on a PCA basis fitted on the work folder's training assets; the sketch encoder
+        appends zeros, so a sketch query ranks images exactly as without the blocks (a blank white image too),
+        while image -> image similarity is (e.e' + wc c.c' + wi p.p') / (1 + wc + wi)."""
+        import torch
+        from sketchsearch.export import load_student
+        from sketchsearch.model import colour_histogram
+        v2 = ('--arch', 'v2', '--freeze-stem', '4', '--image-freeze', '11', '--bn-calib', '8')
+        out, _ = self.train(*v2, '--colour-weight', '0.3', '--instance-dims', '4', '--instance-weight', '0.5', '--instance-whiten', '0.5')
+        self.assertEqual(json.load(open(os.path.join(out, 'model.json')))['dim'], 32 + 15 + 4)
+        ck = torch.load(os.path.join(out, 'student.pt'))
+        self.assertEqual(tuple(ck['instance']['basis'].shape), (1280, 4))
+        self.assertEqual(ck['instance']['fitted_on']['work'], os.path.abspath(self.work))  # training images only
+        sk, im = load_student(os.path.join(out, 'student.pt'))
+        g = torch.Generator().manual_seed(2)
+        imgs = torch.rand(5, 3, 128, 128, generator=g) * 2 - 1
+        imgs[4] = 1.0  # blank white
+        sketches = torch.rand(3, 3, 128, 128, generator=g) * 2 - 1
+        with torch.no_grad():
+            zi, zs = im(imgs), sk(sketches)
+            f = im.branch.backbone(imgs)
+            e = torch.nn.functional.normalize(im.branch.head(f), dim=1)
+            c = colour_histogram(imgs, 12)
+            p = torch.nn.functional.normalize((torch.sqrt(f.clamp_min(0)) - im.inst_mean) @ im.inst_basis, dim=1)
+            plain_sk = torch.nn.functional.normalize(sk.branch.head(sk.branch.backbone(sketches)), dim=1)
+        self.assertEqual(tuple(zi.shape), (5, 51))
+        self.assertTrue(torch.allclose(zi.norm(dim=1), torch.ones(5), atol=1e-5))
+        self.assertTrue(bool((zs[:, 32:] == 0).all()))
+        self.assertTrue(torch.allclose(zs[:, :32], plain_sk, atol=1e-5))  # the sketch embedding itself is untouched
+        self.assertTrue(torch.allclose(zs @ zi.T, (plain_sk @ e.T) / 1.8 ** 0.5, atol=1e-5))  # one scale for every image
+        want = (e @ e.T + 0.3 * c @ c.T + 0.5 * p @ p.T) / 1.8
+        self.assertTrue(torch.allclose(zi @ zi.T, want, atol=1e-5))
+
+    def test_instance_basis_whitening(self):
+        """fit_instance: the top principal directions of the work folder's training assets' square-rooted pooled
+        features; whiten w divides each by its standard deviation ** w, so w = 1 gives projections of unit variance."""
+        import numpy as np
+        import torch
+        from sketchsearch.export import fit_instance
+        from sketchsearch.mobilenet_v2 import V2Branch
+        from sketchsearch.prepare import load_u8
+        torch.manual_seed(0)
+        br = V2Branch(32).eval()
+        plain, full = fit_instance(br, self.work, 3), fit_instance(br, self.work, 3, whiten=1.0)
+        self.assertEqual(plain['fitted_on']['n'], 9)  # every asset of the tiny work folder, nothing else
+        a = torch.from_numpy(np.array(load_u8(os.path.join(self.work, 'assets.u8')))).permute(0, 3, 1, 2).float() / 127.5 - 1
+        with torch.no_grad():
+            f = torch.sqrt(br.backbone(a).clamp_min(0))
+        proj = (f - full['mean']) @ full['basis']
+        self.assertTrue(torch.allclose(proj.pow(2).mean(0), torch.ones(3), atol=1e-3))
+        pn = plain['basis'].norm(dim=0)
+        self.assertTrue(torch.allclose(pn, torch.ones(3), atol=1e-4))  # orthonormal directions without whitening
+        self.assertTrue(torch.allclose(full['basis'] / full['basis'].norm(dim=0), plain['basis'], atol=1e-4))  # same directions
+
+    def test_colour_histogram(self):
+        from sketchsearch.model import colour_histogram
+        import torch
+        x = torch.ones(4, 3, 128, 128)  # white
+        x[0, 1:] = -1  # red
+        x[1, :2] = -1  # blue
+        x[2] = -1  # black
+        h = colour_histogram(x, 12)
+        self.assertEqual(tuple(h.shape), (4, 15))
+        self.assertTrue(torch.allclose(h.norm(dim=1), torch.ones(4)))
+        self.assertEqual([int(v.argmax()) for v in h], [0, 8, 12, 14])  # red hue bin, blue hue bin, black, blank
+        y = x[:1].clone()
+        y[:, :, :64] = 1  # half red, half white: white is not counted
+        self.assertTrue(torch.allclose(colour_histogram(y, 12), h[:1]))
+
     def test_v2_warm_start(self):
         """--init-from loads both branches of a student.pt (a warm restart): with lr 0 the trained weights come
         back as they were (batch norm statistics aside, which train mode updates); a v1 student.pt is refused."""

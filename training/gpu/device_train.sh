@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one prepared script for the device machine: unpack the pack, compute the teacher features on the GPU,
-# train the v2 recipe, export into $OUT/model (model.json, sketch_encoder.onnx, image_encoder.onnx, student.pt,
+# train the v2 recipe, export (once, with the recipe's export-time options) into $OUT/model (model.json, sketch_encoder.onnx, image_encoder.onnx, student.pt,
 # train_report.json) with the log in $OUT. docs/gpu-training.md. From the session, with the run tool:
 #   command: bash training/gpu/device_train.sh      carry: ["training/.gpu-pack"]      timeout_s: 600
 # (the pack made beforehand on the CPU machine by /usr/bin/python3 training/gpu/pack.py, in the checkout the
@@ -65,7 +65,7 @@ main() {
   (cd training && timeout --signal=TERM --kill-after=10 $(( left - 15 )) "$PY" -m sketchsearch.train \
       --device "$DEVICE" --work "$WORK" --teacher-dir "$WORK/teacher" --out "$OUT/model" \
       --threads "$THREADS" --workers "$WORKERS" --seed "$SEED" --checkpoint-every "$CKPT_EVERY" \
-      "${COMMON[@]}" "${V2_RECIPE[@]}" "${V2_VIEWS[@]}" --minutes "$minutes" "${sched[@]}" --name "$NAME" "${EXTRA[@]}") || rc=$?
+      "${COMMON[@]}" "${V2_RECIPE[@]}" "${V2_VIEWS[@]}" "${V2_EXPORT[@]}" --minutes "$minutes" "${sched[@]}" --name "$NAME" "${EXTRA[@]}") || rc=$?
   if [[ $rc != 0 ]]; then
     phase "train.py exited $rc"
     if [[ -f "$OUT/model/student.pt" && ! -f "$OUT/model/model.json" ]]; then
@@ -74,10 +74,6 @@ main() {
     fi
   fi
   rm -f "$OUT"/model/*.tmp
-  if [[ $rc == 0 && -f "$OUT/model/model.json" ]]; then
-    phase "re-export with the recipe's export-time options (${V2_EXPORT[*]})"
-    (cd training && "$PY" -m sketchsearch.export "$OUT/model" "$OUT/model" "${V2_EXPORT[@]}" --name "$NAME") || rc=$?
-  fi
   if [[ -f "$OUT/model/model.json" ]]; then
     phase "done: $(cat "$OUT/model/model.json" | tr -d '\n ')"
     ls -l "$OUT/model"

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import inspect
 import json
+import math
 import os
 import time
 
@@ -51,9 +52,54 @@ def load_student(path):
     flip = cfg.get('flip', '')  # mirror test-time augmentation in the 'sketch', 'image' or 'both' encoders
     dil = cfg.get('ink_dilate', 0)  # > 1: the sketch branch was trained on ink grown by thicker_ink(dil)
     views = cfg.get('sketch_views') or [dil]  # ink dilation of each test-time view of a sketch
+    # image -> image blocks (model.Embedder): a colour histogram, the image branch's pooled features on a PCA basis
+    cw, bins = cfg.get('colour_weight', 0.0), cfg.get('colour_bins', 12)
+    inst = None
+    if cfg.get('instance_dims', 0) > 0:
+        if 'instance' not in ck:
+            raise ValueError(f'{path}: config asks for {cfg["instance_dims"]} instance dims but holds no basis '
+                             '(export.py SRC OUT --work WORK fits one from the training images)')
+        inst = {**ck['instance'], 'weight': cfg['instance_weight']}
     img = Embedder(br['image'], br['sketch'] if mix < 1 else None, mix, cfg.get('edge_thr', 0.5), flip in ('image', 'both'),
-                   edge_dilate=dil, edge_size=cfg.get('edge_size', 0))
-    return Embedder(br['sketch'], flip=flip in ('sketch', 'both'), views=views).eval(), img.eval()
+                   edge_dilate=dil, edge_size=cfg.get('edge_size', 0), colour_weight=cw, colour_bins=bins, instance=inst)
+    return Embedder(br['sketch'], flip=flip in ('sketch', 'both'), views=views, pad=block_dims(cfg)).eval(), img.eval()
+
+
+def block_dims(cfg):
+    """Dimensions the image -> image blocks add to both encoders' output (zeros in the sketch encoder's)."""
+    return ((cfg.get('colour_bins', 12) + 3 if cfg.get('colour_weight', 0.0) > 0 else 0)
+            + (cfg.get('instance_dims', 0) if cfg.get('instance_weight', 0.0) > 0 else 0))
+
+
+def out_dim(cfg):
+    """model.json's dim: the branches' embedding plus the image -> image blocks."""
+    return cfg['dim'] + block_dims(cfg)
+
+
+def fit_instance(img_branch, work, k, whiten=0.0, n=2048, seed=0):
+    """The instance block's basis: the image branch's pooled features of n training images of WORK (its
+    assets.u8, what prepare decoded; never an evaluation image), square-rooted; their mean and top-k
+    principal directions, each divided by its standard deviation to the power `whiten` (0: plain PCA,
+    1: full whitening). {'mean': [C], 'basis': [C, k]}."""
+    import numpy as np
+    from .prepare import load_u8
+    a = load_u8(os.path.join(work, 'assets.u8'), mmap=True)
+    idx = np.sort(np.random.RandomState(seed).choice(len(a), min(n, len(a)), replace=False))
+    img_branch = img_branch.eval()
+    feats = []
+    with torch.no_grad():
+        for i in range(0, len(idx), 128):
+            x = torch.from_numpy(np.array(a[idx[i:i + 128]])).permute(0, 3, 1, 2).float() / 127.5 - 1
+            feats.append(torch.sqrt(img_branch.backbone(x).clamp_min(0)))
+    f = torch.cat(feats).double()
+    mean = f.mean(0)
+    _, sv, vt = torch.linalg.svd(f - mean, full_matrices=False)
+    r = min(k, len(sv))  # a work folder of fewer images than k (a test's) leaves the last columns zero
+    std = (sv[:r] / math.sqrt(len(f))).clamp_min(float(sv[0]) * 1e-6 / math.sqrt(len(f)) + 1e-12)
+    basis = torch.zeros(f.shape[1], k, dtype=f.dtype)
+    basis[:, :r] = vt[:r].T / std ** whiten
+    return {'mean': mean.float(), 'basis': basis.float(),
+            'fitted_on': {'work': os.path.abspath(work), 'n': len(idx), 'seed': seed, 'whiten': whiten, 'rank': r}}
 
 
 def export_onnx(emb, path):
@@ -132,6 +178,10 @@ def check_onnx(emb, path, tol=1e-4):
 def student_config(args):
     return {'arch': getattr(args, 'arch', 'v1'), 'sketch_width': args.sketch_width, 'image_width': args.image_width, 'dim': args.dim,
             'edge_mix': getattr(args, 'edge_mix', 1.0), 'edge_thr': getattr(args, 'edge_thr', 0.5),
+            'edge_size': getattr(args, 'edge_size', 0),
+            'colour_weight': getattr(args, 'colour_weight', 0.0), 'colour_bins': getattr(args, 'colour_bins', 12),
+            'instance_dims': getattr(args, 'instance_dims', 0), 'instance_weight': getattr(args, 'instance_weight', 0.0),
+            'instance_whiten': getattr(args, 'instance_whiten', 0.0),
             'flip': getattr(args, 'flip', ''), 'ink_dilate': getattr(args, 'ink_dilate', 0),
             'sketch_views': getattr(args, 'sketch_views', None)}
 
@@ -158,9 +208,11 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
             p.data = p.data.contiguous()
         round_fp16_(b)
     cfg = student_config(args)
-    torch.save({'config': cfg, 'sketch': {k: v.half() for k, v in sk_branch.state_dict().items()},
-                'image': {k: v.half() for k, v in img_branch.state_dict().items()}},
-               os.path.join(out_dir, 'student.pt'))
+    ck = {'config': cfg, 'sketch': {k: v.half() for k, v in sk_branch.state_dict().items()},
+          'image': {k: v.half() for k, v in img_branch.state_dict().items()}}
+    if cfg['instance_dims'] > 0 and cfg['instance_weight'] > 0:  # the basis from the exported (fp16-rounded) weights
+        ck['instance'] = fit_instance(img_branch, args.work, cfg['instance_dims'], cfg['instance_whiten'])
+    torch.save(ck, os.path.join(out_dir, 'student.pt'))
     params = {'sketch': sum(p.numel() for p in sk_branch.parameters()), 'image': sum(p.numel() for p in img_branch.parameters())}
     tail = {'final_python_eval': final, 'baselines_python': baselines, 'eval_log': log, **({'data': data} if data is not None else {})}
     if not is_shipped(out_dir):  # the training's record before the ONNX export: finish() completes it should that fail
@@ -170,7 +222,7 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
     sk_emb, img_emb = load_student(os.path.join(out_dir, 'student.pt'))
     export_onnx(sk_emb, os.path.join(out_dir, 'sketch_encoder.onnx'))
     export_onnx(img_emb, os.path.join(out_dir, 'image_encoder.onnx'))
-    mid = write_model_json(out_dir, args.name, args.dim)
+    mid = write_model_json(out_dir, args.name, out_dim(cfg))
     report = {
         'id': mid, 'args': vars(args), 'steps': steps, 'train_wall_s': final['t'],
         'total_wall_s_train_py': time.time() - t_start, 'params': params,
@@ -213,7 +265,7 @@ def write_report(out_dir, report):
         json.dump(report, f, indent=1)
 
 
-def reexport(src, out, name, **changes):
+def reexport(src, out, name, work=None, **changes):
     """Re-export a trained student (SRC/student.pt) with export-time options changed (edge_mix, edge_thr,
     edge_size, flip, sketch_views); the weights are unchanged, so e.g. edge_mix=M is the same as training with
     --edge-mix M and no --edge-train. OUT may be SRC (train.sh re-exports its output in place)."""
@@ -225,12 +277,21 @@ def reexport(src, out, name, **changes):
     report = json.load(open(rep_file))
     before = dict(ck['config'])
     ck['config'].update(changes)
+    c = ck['config']
+    if c.get('instance_dims', 0) > 0 and c.get('instance_weight', 0) > 0 and (work or 'instance' not in ck
+                                                                            or ck['instance']['basis'].shape[1] != c['instance_dims']
+                                                                            or ck['instance']['fitted_on'].get('whiten', 0.0) != c.get('instance_whiten', 0.0)):
+        if not work:
+            raise SystemExit('the instance block needs --work WORK (the training work folder) to fit its basis')
+        img = V2Branch(c['dim']) if c.get('arch', 'v1') == 'v2' else Branch(c['image_width'], c['dim'])
+        img.load_state_dict({k: v.float() for k, v in ck['image'].items()})
+        ck['instance'] = fit_instance(img, work, c['instance_dims'], c.get('instance_whiten', 0.0))
     os.makedirs(out, exist_ok=True)
     torch.save(ck, os.path.join(out, 'student.pt'))
     sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
     export_onnx(sk_emb, os.path.join(out, 'sketch_encoder.onnx'))
     export_onnx(img_emb, os.path.join(out, 'image_encoder.onnx'))
-    mid = write_model_json(out, name, ck['config']['dim'])
+    mid = write_model_json(out, name, out_dim(ck['config']))
     report['final_python_eval_before_reexport'] = report.pop('final_python_eval', None)
     report.update({'id': mid, 'reexport': {'from': src_id, 'config_before': before, 'config': ck['config']},
                    **sizes(out, sk_emb, img_emb)})
@@ -244,10 +305,19 @@ def finish(out, name):
     checkpoint, or an ONNX export that failed on another machine): the ONNX files, model.json and
     train_report.json from OUT/student.pt, keeping what train_report.json already recorded."""
     ck = torch.load(os.path.join(out, 'student.pt'), map_location='cpu')
+    c = ck['config']
+    if c.get('instance_dims', 0) > 0 and c.get('instance_weight', 0) > 0 and 'instance' not in ck:  # a checkpoint: fit it now
+        work = (ck.get('checkpoint') or {}).get('args', {}).get('work')
+        if not work:
+            raise SystemExit(f'{out}/student.pt needs an instance basis and names no work folder to fit it on')
+        img = V2Branch(c['dim']) if c.get('arch', 'v1') == 'v2' else Branch(c['image_width'], c['dim'])
+        img.load_state_dict({k: v.float() for k, v in ck['image'].items()})
+        ck['instance'] = fit_instance(img, work, c['instance_dims'], c.get('instance_whiten', 0.0))
+        torch.save(ck, os.path.join(out, 'student.pt'))
     sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
     export_onnx(sk_emb, os.path.join(out, 'sketch_encoder.onnx'))
     export_onnx(img_emb, os.path.join(out, 'image_encoder.onnx'))
-    mid = write_model_json(out, name, ck['config']['dim'])
+    mid = write_model_json(out, name, out_dim(ck['config']))
     rep_file = os.path.join(out, 'train_report.json')
     report = json.load(open(rep_file)) if os.path.exists(rep_file) else {}
     if 'checkpoint' in ck and 'final_python_eval' not in report:  # cut short during training: what the checkpoint knows
@@ -281,12 +351,24 @@ if __name__ == '__main__':
     ap.add_argument('--edge-mix', type=float, help='image encoder: weight of the image stream against the edge stream')
     ap.add_argument('--edge-thr', type=float)
     ap.add_argument('--edge-size', type=int, help='image encoder: draw the edge stream at this size (default: the input size)')
+    ap.add_argument('--colour-weight', type=float,
+                    help='> 0: both encoders gain a colour block (model.colour_histogram; zeros from the sketch encoder), '
+                         'weighing colour by W against the embedding in image -> image similarity only')
+    ap.add_argument('--colour-bins', type=int, help='hue bins of the colour block (default 12)')
+    ap.add_argument('--instance-dims', type=int, help='> 0: both encoders gain an instance block of this many dims (the image '
+                    'branch\'s pooled features on a PCA basis fitted on training images of --work; zeros from the sketch encoder)')
+    ap.add_argument('--instance-weight', type=float, help='its weight in image -> image similarity')
+    ap.add_argument('--instance-whiten', type=float, help='divide each principal direction by its std to this power (0.5: half whitening)')
+    ap.add_argument('--work', help='the training work folder the instance basis is fitted on (its assets.u8)')
     ap.add_argument('--flip', choices=['', 'sketch', 'image', 'both'],
                     help='in these encoders embed each input and its mirror image, and average')
     ap.add_argument('--sketch-views', help='comma-separated ink dilations of the sketch encoder\'s views, e.g. 0,5')
     ap.add_argument('--name', required=True)
     a = ap.parse_args()
-    ch = {k: v for k, v in [('edge_mix', a.edge_mix), ('edge_thr', a.edge_thr), ('edge_size', a.edge_size), ('flip', a.flip)] if v is not None}
+    ch = {k: v for k, v in [('edge_mix', a.edge_mix), ('edge_thr', a.edge_thr), ('edge_size', a.edge_size), ('flip', a.flip),
+                            ('colour_weight', a.colour_weight), ('colour_bins', a.colour_bins),
+                            ('instance_dims', a.instance_dims), ('instance_weight', a.instance_weight),
+                            ('instance_whiten', a.instance_whiten)] if v is not None}
     if a.sketch_views:
         ch['sketch_views'] = [int(k) for k in a.sketch_views.split(',')]
-    reexport(a.src, a.out, a.name, **ch)
+    reexport(a.src, a.out, a.name, work=a.work, **ch)

@@ -2,6 +2,8 @@
 MobileNetV1 (google-coral/test_data, Apache-2.0; BN folded into conv biases), each with its own
 weights and biases (domain-specific normalisation, TCN-style) tied by a soft L2 weight-sharing
 penalty, a 2-layer projection head to D dims and L2 normalisation."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -111,6 +113,42 @@ def thicker_ink(x, k):
     return -F.max_pool2d(-x, k, stride=1, padding=k // 2)
 
 
+def edge_view(x, thr=0.5, dilate=0, size=0):
+    """What the edge stream's sketch branch reads: the image's edge drawing, its ink grown by thicker_ink(dilate),
+    resized to size x size when size > 0 (the exported image encoder and train.py's evaluation alike)."""
+    d = thicker_ink(edge_drawing(x, thr), dilate)
+    if size and size != d.shape[-1]:
+        d = F.interpolate(d, size=(size, size), mode='bilinear', align_corners=False)
+    return d
+
+
+def colour_histogram(x, bins=12):
+    """Image tensor [N,3,H,W] in [-1,1] -> [N, bins + 3] colour descriptor of unit length: the image averaged down
+    by 8 (16 x 16 cells for 128 px), each cell counted in one of `bins` hue bins when it is coloured (saturation >
+    0.25, value > 0.2), else as black (value < 0.2) or grey; white cells (the paper icons are flattened onto) are
+    not counted, and an image of white cells only counts once in a last "blank" bin (so every image's descriptor
+    has the same length, and the block never changes how a sketch query ranks it); square-rooted counts.
+    Part of the image encoder's graph."""
+    c = F.avg_pool2d((x + 1) / 2, 8) if x.shape[-1] >= 64 else (x + 1) / 2
+    r, g, b = c[:, 0], c[:, 1], c[:, 2]
+    mx, mn = c.amax(dim=1), c.amin(dim=1)
+    d = (mx - mn).clamp_min(1e-6)
+    hr = (g - b) / d
+    hr = hr + 6 * (hr < 0).to(x.dtype)
+    h = torch.where(mx == r, hr, torch.where(mx == g, (b - r) / d + 2, (r - g) / d + 4)) / 6
+    s = (mx - mn) / mx.clamp_min(1e-6)
+    coloured = (s > 0.25) & (mx > 0.2)
+    k = (h * bins).floor().clamp(0, bins - 1)
+    hue = ((k.unsqueeze(1) == torch.arange(bins, dtype=x.dtype, device=x.device).view(1, bins, 1, 1)) & coloured.unsqueeze(1))
+    black = mx < 0.2
+    white = (mx > 0.9) & (s < 0.15)
+    grey = ~coloured & ~black & ~white
+    counts = torch.cat([hue.to(x.dtype).sum(dim=(2, 3)), black.to(x.dtype).sum(dim=(1, 2)).unsqueeze(1),
+                        grey.to(x.dtype).sum(dim=(1, 2)).unsqueeze(1)], dim=1)
+    blank = (counts.sum(dim=1, keepdim=True) == 0).to(x.dtype)
+    return _l2n(torch.sqrt(torch.cat([counts, blank], dim=1)))
+
+
 class Embedder(nn.Module):
     """What is exported: one branch; input [N,3,128,128] -> L2-normalised embedding [N,D].
     With `edge_branch` (image encoder only) the image is also drawn as edges and embedded by the sketch
@@ -122,29 +160,50 @@ class Embedder(nn.Module):
     thicker ink expects it). `edge_size` > 0 draws the edge stream at that size (the edge drawing is resized before
     the sketch branch reads it: at 96 px the stream costs 0.56 of a 128-px one)."""
 
-    def __init__(self, branch, edge_branch=None, edge_mix=1.0, edge_thr=0.5, flip=False, views=(0,), edge_dilate=0, edge_size=0):
+    def __init__(self, branch, edge_branch=None, edge_mix=1.0, edge_thr=0.5, flip=False, views=(0,), edge_dilate=0, edge_size=0,
+                 colour_weight=0.0, colour_bins=12, instance=None, pad=0):
         super().__init__()
         self.branch, self.edge_branch = branch, edge_branch
         self.edge_size = int(edge_size or 0)
         self.edge_mix, self.edge_thr = float(edge_mix), float(edge_thr)
         self.flip, self.views, self.edge_dilate = bool(flip), tuple(int(k) for k in views), int(edge_dilate)
         assert edge_branch is None or self.views == (0,), 'ink dilation views are for sketch input only'
+        # Blocks for image -> image similarity (find similar), image encoder only: with colour_weight wc > 0 a colour
+        # histogram, with `instance` {'mean', 'basis', 'weight' wi} the branch's pooled features (square-rooted,
+        # centred, projected on a PCA basis of training images); the output is [e; sqrt(wc) c; sqrt(wi) p] normalised,
+        # so image -> image similarity is (e.e' + wc c.c' + wi p.p') / norms. `pad` (sketch encoder) appends as many
+        # zeros, so a sketch query ranks images by e alone, exactly as without the blocks.
+        self.colour_weight, self.colour_bins, self.pad = float(colour_weight), int(colour_bins), int(pad)
+        self.inst_weight = float(instance['weight']) if instance else 0.0
+        if instance:
+            self.register_buffer('inst_mean', instance['mean'].float().view(1, -1))
+            self.register_buffer('inst_basis', instance['basis'].float())
 
     def forward(self, x):
         xs = [thicker_ink(x, k) for k in self.views]
         if self.flip:  # a drawing of a thing facing left should also find it facing right
             xs += [torch.flip(v, dims=[3]) for v in xs]
-        if len(xs) == 1:
-            return self._embed(xs[0])
-        z = self._embed(torch.cat(xs, 0))
-        return _l2n(z.view(len(xs), -1, z.shape[1]).sum(0))
+        z, f = self._embed(xs[0] if len(xs) == 1 else torch.cat(xs, 0))
+        if len(xs) > 1:
+            z = _l2n(z.view(len(xs), -1, z.shape[1]).sum(0))
+            f = f.view(len(xs), -1, f.shape[1]).mean(0)
+        blocks = [z]
+        if self.colour_weight > 0:
+            blocks.append(math.sqrt(self.colour_weight) * colour_histogram(x, self.colour_bins))
+        if self.inst_weight > 0:
+            blocks.append(math.sqrt(self.inst_weight) * _l2n((torch.sqrt(f.clamp_min(0)) - self.inst_mean) @ self.inst_basis))
+        if len(blocks) > 1:
+            z = _l2n(torch.cat(blocks, dim=1))
+        if self.pad:
+            z = F.pad(z, (0, self.pad))
+        return z
 
     def _embed(self, x):
-        y = _l2n(self.branch.head(self.branch.backbone(x)))
+        """(embedding, the image branch's pooled features)"""
+        f = self.branch.backbone(x)
+        y = _l2n(self.branch.head(f))
         if self.edge_branch is None:
-            return y
-        d = thicker_ink(edge_drawing(x, self.edge_thr), self.edge_dilate)
-        if self.edge_size and self.edge_size != d.shape[-1]:
-            d = F.interpolate(d, size=(self.edge_size, self.edge_size), mode='bilinear', align_corners=False)
+            return y, f
+        d = edge_view(x, self.edge_thr, self.edge_dilate, self.edge_size)
         e = _l2n(self.edge_branch.head(self.edge_branch.backbone(d)))
-        return _l2n(self.edge_mix * y + (1 - self.edge_mix) * e)
+        return _l2n(self.edge_mix * y + (1 - self.edge_mix) * e), f

@@ -20,6 +20,9 @@ Options for the teacher's vectors (ablations sqrtc / align in ablate.sh and the 
   --teacher-space split   raw teacher for the image relations and crd, sqrtc (+ aligned) for the sketch rows
 Edge stream (--edge-mix < 1): the image encoder also embeds a Sobel line drawing of the image with the sketch
 branch and mixes it in; --edge-train N makes it part of training (else it is added at export).
+Image -> image blocks (--colour-weight, --instance-dims; export only): both encoders' output gains a colour
+histogram and the image branch's pooled features on a PCA basis (fitted at export on training images), zeros
+from the sketch encoder: "find similar" weighs them, a sketch query ranks images exactly as without them.
 --device cuda runs it all on a GPU (the CPU stays the default; training/gpu and docs/gpu-training.md: the pack,
 the device machine's script); --workers N draws the sketch batches in N processes.
 """
@@ -39,7 +42,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from . import augment
-from .model import Branch, Embedder, edge_drawing, share_penalty, thicker_ink
+from .model import Branch, Embedder, edge_view, share_penalty, thicker_ink
 from .export import save_student
 from .mobilenet_v2 import V2Branch, teacher_file
 from .prepare import load_u8
@@ -288,10 +291,24 @@ def main(argv=None):
                     help='< 1: the image encoder gets an edge stream (the image drawn as Sobel edges, embedded by the '
                          'sketch branch); image embedding = normalise(mix * image head + (1 - mix) * edge stream)')
     ap.add_argument('--edge-thr', type=float, default=0.5, help='gradient magnitude drawn as full ink')
+    ap.add_argument('--edge-size', type=int, default=0,
+                    help='with --edge-mix < 1: the edge stream reads the edge drawing resized to this size (0: the input '
+                         'size), in the exported image encoder and in this script\'s evaluation')
     ap.add_argument('--edge-train', type=int, default=0,
                     help='with --edge-mix < 1: the edge stream is part of training; the first N images of each batch '
                          '(the sketches\' paired images come first) get its gradient, the rest run it without; '
                          '0 = the edge stream is added at export only')
+    ap.add_argument('--colour-weight', type=float, default=0.0,
+                    help='export only: > 0 gives both encoders a colour block that weighs colour by W in image -> image '
+                         'similarity (find similar); sketch -> image ranking is exactly unchanged, so this script\'s '
+                         'evaluation leaves it out')
+    ap.add_argument('--colour-bins', type=int, default=12, help='hue bins of the colour block')
+    ap.add_argument('--instance-dims', type=int, default=0,
+                    help='export only: > 0 gives both encoders an instance block for image -> image similarity: the image '
+                         'branch\'s pooled features on a PCA basis of this many dims, fitted at export on training images')
+    ap.add_argument('--instance-weight', type=float, default=0.0, help='its weight in image -> image similarity')
+    ap.add_argument('--instance-whiten', type=float, default=0.0,
+                    help='the basis divides each principal direction by its std to this power (0.5: half whitening)')
     ap.add_argument('--flip', choices=['', 'sketch', 'image', 'both'], default='',
                     help='mirror test-time augmentation in these exported encoders (embed the input and its mirror '
                          'image and average; training and its Python eval are unchanged)')
@@ -454,9 +471,9 @@ def main(argv=None):
     for p in stem.parameters():
         p.requires_grad_(False)
 
-    def sketch_forward(x):
+    def sketch_forward(x, thicken=True):
         with torch.no_grad():
-            h = stem(thicker_ink(x, args.ink_dilate))
+            h = stem(thicker_ink(x, args.ink_dilate) if thicken else x)
         return F.normalize(sk_branch.head(layers_of(sk_branch)[args.freeze_stem:](h).mean(dim=(2, 3))), dim=1)
 
     def set_train_modes():
@@ -472,11 +489,11 @@ def main(argv=None):
         x = u8_to_tensor(u8).to(dev)
         if flip is not None:
             x = torch.where(flip.bool()[:, None, None, None], x.flip(3), x)
-        x = edge_drawing(x, args.edge_thr).contiguous(memory_format=torch.channels_last)
+        x = edge_view(x, args.edge_thr, args.ink_dilate, args.edge_size).contiguous(memory_format=torch.channels_last)
         k = len(x) if n_grad is None else n_grad
-        parts = [sketch_forward(x[i:min(i + 128, k)]) for i in range(0, k, 128)]
+        parts = [sketch_forward(x[i:min(i + 128, k)], False) for i in range(0, k, 128)]
         with torch.no_grad():
-            parts += [sketch_forward(x[i:i + 128]) for i in range(k, len(x), 128)]
+            parts += [sketch_forward(x[i:i + 128], False) for i in range(k, len(x), 128)]
         return F.normalize(args.edge_mix * e + (1 - args.edge_mix) * torch.cat(parts), dim=1)
     protos = nn.Parameter(F.normalize(torch.randn(len(classes), args.dim), dim=1).to(dev))
     proj_t = nn.Linear(tea.shape[1], args.dim, bias=False).to(dev)
