@@ -55,7 +55,7 @@ def load_student(path):
     # image -> image blocks (model.Embedder): a colour histogram, the image branch's pooled features on a PCA basis
     cw, bins = cfg.get('colour_weight', 0.0), cfg.get('colour_bins', 12)
     inst = None
-    if cfg.get('instance_dims', 0) > 0:
+    if needs_instance(cfg):
         if 'instance' not in ck:
             raise ValueError(f'{path}: config asks for {cfg["instance_dims"]} instance dims but holds no basis '
                              '(export.py SRC OUT --work WORK fits one from the training images)')
@@ -65,10 +65,15 @@ def load_student(path):
     return Embedder(br['sketch'], flip=flip in ('sketch', 'both'), views=views, pad=block_dims(cfg)).eval(), img.eval()
 
 
+def needs_instance(cfg):
+    """Whether the config asks for the instance block (a basis in student.pt)."""
+    return cfg.get('instance_dims', 0) > 0 and cfg.get('instance_weight', 0.0) > 0
+
+
 def block_dims(cfg):
     """Dimensions the image -> image blocks add to both encoders' output (zeros in the sketch encoder's)."""
     return ((cfg.get('colour_bins', 12) + 3 if cfg.get('colour_weight', 0.0) > 0 else 0)
-            + (cfg.get('instance_dims', 0) if cfg.get('instance_weight', 0.0) > 0 else 0))
+            + (cfg['instance_dims'] if needs_instance(cfg) else 0))
 
 
 def out_dim(cfg):
@@ -99,7 +104,15 @@ def fit_instance(img_branch, work, k, whiten=0.0, n=2048, seed=0):
     basis = torch.zeros(f.shape[1], k, dtype=f.dtype)
     basis[:, :r] = vt[:r].T / std ** whiten
     return {'mean': mean.float(), 'basis': basis.float(),
-            'fitted_on': {'work': os.path.abspath(work), 'n': len(idx), 'seed': seed, 'whiten': whiten, 'rank': r}}
+            'fitted_on': {'work': os.path.relpath(os.path.abspath(work), REPO), 'n': len(idx), 'seed': seed, 'whiten': whiten, 'rank': r}}
+
+
+def fit_instance_of(ck, work):
+    """fit_instance for the image branch of a loaded student.pt, with its config's dims and whitening."""
+    c = ck['config']
+    img = V2Branch(c['dim']) if c.get('arch', 'v1') == 'v2' else Branch(c['image_width'], c['dim'])
+    img.load_state_dict({k: v.float() for k, v in ck['image'].items()})
+    return fit_instance(img, work, c['instance_dims'], c.get('instance_whiten', 0.0))
 
 
 def export_onnx(emb, path):
@@ -210,7 +223,7 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
     cfg = student_config(args)
     ck = {'config': cfg, 'sketch': {k: v.half() for k, v in sk_branch.state_dict().items()},
           'image': {k: v.half() for k, v in img_branch.state_dict().items()}}
-    if cfg['instance_dims'] > 0 and cfg['instance_weight'] > 0:  # the basis from the exported (fp16-rounded) weights
+    if needs_instance(cfg):  # the basis from the exported (fp16-rounded) weights
         ck['instance'] = fit_instance(img_branch, args.work, cfg['instance_dims'], cfg['instance_whiten'])
     torch.save(ck, os.path.join(out_dir, 'student.pt'))
     params = {'sketch': sum(p.numel() for p in sk_branch.parameters()), 'image': sum(p.numel() for p in img_branch.parameters())}
@@ -267,7 +280,7 @@ def write_report(out_dir, report):
 
 def reexport(src, out, name, work=None, **changes):
     """Re-export a trained student (SRC/student.pt) with export-time options changed (edge_mix, edge_thr,
-    edge_size, flip, sketch_views); the weights are unchanged, so e.g. edge_mix=M is the same as training with
+    edge_size, flip, sketch_views, the image -> image blocks: WORK fits the instance basis); the weights are unchanged, so e.g. edge_mix=M is the same as training with
     --edge-mix M and no --edge-train. OUT may be SRC (train.sh re-exports its output in place)."""
     ck = torch.load(os.path.join(src, 'student.pt'), map_location='cpu')
     src_id = json.load(open(os.path.join(src, 'model.json')))['id']  # before an in-place export rewrites it
@@ -277,15 +290,12 @@ def reexport(src, out, name, work=None, **changes):
     report = json.load(open(rep_file))
     before = dict(ck['config'])
     ck['config'].update(changes)
-    c = ck['config']
-    if c.get('instance_dims', 0) > 0 and c.get('instance_weight', 0) > 0 and (work or 'instance' not in ck
-                                                                            or ck['instance']['basis'].shape[1] != c['instance_dims']
-                                                                            or ck['instance']['fitted_on'].get('whiten', 0.0) != c.get('instance_whiten', 0.0)):
+    c, old = ck['config'], ck.get('instance')
+    if needs_instance(c) and (work or not old or old['basis'].shape[1] != c['instance_dims']
+                              or old['fitted_on'].get('whiten', 0.0) != c.get('instance_whiten', 0.0)):
         if not work:
             raise SystemExit('the instance block needs --work WORK (the training work folder) to fit its basis')
-        img = V2Branch(c['dim']) if c.get('arch', 'v1') == 'v2' else Branch(c['image_width'], c['dim'])
-        img.load_state_dict({k: v.float() for k, v in ck['image'].items()})
-        ck['instance'] = fit_instance(img, work, c['instance_dims'], c.get('instance_whiten', 0.0))
+        ck['instance'] = fit_instance_of(ck, work)
     os.makedirs(out, exist_ok=True)
     torch.save(ck, os.path.join(out, 'student.pt'))
     sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
@@ -305,14 +315,11 @@ def finish(out, name):
     checkpoint, or an ONNX export that failed on another machine): the ONNX files, model.json and
     train_report.json from OUT/student.pt, keeping what train_report.json already recorded."""
     ck = torch.load(os.path.join(out, 'student.pt'), map_location='cpu')
-    c = ck['config']
-    if c.get('instance_dims', 0) > 0 and c.get('instance_weight', 0) > 0 and 'instance' not in ck:  # a checkpoint: fit it now
+    if needs_instance(ck['config']) and 'instance' not in ck:  # a training checkpoint: fit the basis now
         work = (ck.get('checkpoint') or {}).get('args', {}).get('work')
         if not work:
             raise SystemExit(f'{out}/student.pt needs an instance basis and names no work folder to fit it on')
-        img = V2Branch(c['dim']) if c.get('arch', 'v1') == 'v2' else Branch(c['image_width'], c['dim'])
-        img.load_state_dict({k: v.float() for k, v in ck['image'].items()})
-        ck['instance'] = fit_instance(img, work, c['instance_dims'], c.get('instance_whiten', 0.0))
+        ck['instance'] = fit_instance_of(ck, work)
         torch.save(ck, os.path.join(out, 'student.pt'))
     sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
     export_onnx(sk_emb, os.path.join(out, 'sketch_encoder.onnx'))
