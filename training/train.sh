@@ -31,7 +31,7 @@ case "$BUILD" in
 esac
 # The current model's configuration (training/recipe.sh; its first cycle = training/ablate.sh variant v2 at ABLATE_STEPS=900).
 source ./recipe.sh
-# V2_EXPORT (the export-time edge stream) rides along: train.py exports once, with it, and evaluates what it exports
+# V2_EXPORT (the edge stream, the image -> image blocks) rides along: train.py exports once, with it
 SHIPPED=(--schedule-steps "$V2_STEPS" --eval-every 300 "${V2_RECIPE[@]}" "${V2_VIEWS[@]}" "${V2_EXPORT[@]}" --name "$NAME")
 RESTART=(--schedule-steps "$V2_RESTART_STEPS" --eval-every 300 "${V2_RECIPE[@]}" "${V2_VIEWS[@]}" "${V2_EXPORT[@]}" "${V2_RESTART[@]}" --name "$NAME")
 [[ $USER_OPTS == 1 ]] || ARGS+=("${SHIPPED[@]}")

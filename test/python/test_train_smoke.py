@@ -82,9 +82,9 @@ class TestTrainSmoke(unittest.TestCase):
         self.assertEqual(tuple(z.shape), (2, 32))
 
     def test_v2_reexport_in_place(self):
-        """train.sh re-exports its output in place with the recipe's export-time edge stream: same weights, the
-        image encoder gains the sketch branch on the image's edge drawing, the sketch encoder is unchanged, and
-        the report says what it was exported from."""
+        """export.py SRC SRC re-exports a trained model in place with another export-time option (here the edge
+        stream): same weights, the image encoder gains the sketch branch on the image's edge drawing, the sketch
+        encoder is unchanged, and the report says what it was exported from."""
         import torch
         from sketchsearch.export import load_student, reexport
         from sketchsearch.model import edge_drawing

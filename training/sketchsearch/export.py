@@ -65,6 +65,25 @@ def load_student(path):
     return Embedder(br['sketch'], flip=flip in ('sketch', 'both'), views=views, pad=block_dims(cfg)).eval(), img.eval()
 
 
+# The image -> image blocks' export-time options (model.Embedder): train.py takes them with these defaults, the
+# re-export CLI below as changes to a trained student's config.
+BLOCK_OPTIONS = [
+    ('colour_weight', float, 0.0, '> 0: both encoders gain a colour block (model.colour_histogram; zeros from the sketch '
+                                  'encoder) weighing colour by W in image -> image similarity only; a sketch query ranks '
+                                  'images exactly as without it'),
+    ('colour_bins', int, 12, 'hue bins of the colour block'),
+    ('instance_dims', int, 0, '> 0: both encoders gain an instance block of this many dims: the image branch\'s pooled '
+                              'features on a PCA basis fitted at export on training images (zeros from the sketch encoder)'),
+    ('instance_weight', float, 0.0, 'the instance block\'s weight in image -> image similarity'),
+    ('instance_whiten', float, 0.0, 'the basis divides each principal direction by its std to this power (0.5: half whitening)'),
+]
+
+
+def add_block_options(ap, with_defaults):
+    for key, typ, default, text in BLOCK_OPTIONS:
+        ap.add_argument('--' + key.replace('_', '-'), type=typ, default=default if with_defaults else None, help=text)
+
+
 def needs_instance(cfg):
     """Whether the config asks for the instance block (a basis in student.pt)."""
     return cfg.get('instance_dims', 0) > 0 and cfg.get('instance_weight', 0.0) > 0
@@ -192,9 +211,7 @@ def student_config(args):
     return {'arch': getattr(args, 'arch', 'v1'), 'sketch_width': args.sketch_width, 'image_width': args.image_width, 'dim': args.dim,
             'edge_mix': getattr(args, 'edge_mix', 1.0), 'edge_thr': getattr(args, 'edge_thr', 0.5),
             'edge_size': getattr(args, 'edge_size', 0),
-            'colour_weight': getattr(args, 'colour_weight', 0.0), 'colour_bins': getattr(args, 'colour_bins', 12),
-            'instance_dims': getattr(args, 'instance_dims', 0), 'instance_weight': getattr(args, 'instance_weight', 0.0),
-            'instance_whiten': getattr(args, 'instance_whiten', 0.0),
+            **{k: getattr(args, k, default) for k, _, default, _ in BLOCK_OPTIONS},
             'flip': getattr(args, 'flip', ''), 'ink_dilate': getattr(args, 'ink_dilate', 0),
             'sketch_views': getattr(args, 'sketch_views', None)}
 
@@ -358,24 +375,15 @@ if __name__ == '__main__':
     ap.add_argument('--edge-mix', type=float, help='image encoder: weight of the image stream against the edge stream')
     ap.add_argument('--edge-thr', type=float)
     ap.add_argument('--edge-size', type=int, help='image encoder: draw the edge stream at this size (default: the input size)')
-    ap.add_argument('--colour-weight', type=float,
-                    help='> 0: both encoders gain a colour block (model.colour_histogram; zeros from the sketch encoder), '
-                         'weighing colour by W against the embedding in image -> image similarity only')
-    ap.add_argument('--colour-bins', type=int, help='hue bins of the colour block (default 12)')
-    ap.add_argument('--instance-dims', type=int, help='> 0: both encoders gain an instance block of this many dims (the image '
-                    'branch\'s pooled features on a PCA basis fitted on training images of --work; zeros from the sketch encoder)')
-    ap.add_argument('--instance-weight', type=float, help='its weight in image -> image similarity')
-    ap.add_argument('--instance-whiten', type=float, help='divide each principal direction by its std to this power (0.5: half whitening)')
+    add_block_options(ap, with_defaults=False)
     ap.add_argument('--work', help='the training work folder the instance basis is fitted on (its assets.u8)')
     ap.add_argument('--flip', choices=['', 'sketch', 'image', 'both'],
                     help='in these encoders embed each input and its mirror image, and average')
     ap.add_argument('--sketch-views', help='comma-separated ink dilations of the sketch encoder\'s views, e.g. 0,5')
     ap.add_argument('--name', required=True)
     a = ap.parse_args()
-    ch = {k: v for k, v in [('edge_mix', a.edge_mix), ('edge_thr', a.edge_thr), ('edge_size', a.edge_size), ('flip', a.flip),
-                            ('colour_weight', a.colour_weight), ('colour_bins', a.colour_bins),
-                            ('instance_dims', a.instance_dims), ('instance_weight', a.instance_weight),
-                            ('instance_whiten', a.instance_whiten)] if v is not None}
+    ch = {k: getattr(a, k) for k in ['edge_mix', 'edge_thr', 'edge_size', 'flip'] + [o[0] for o in BLOCK_OPTIONS]
+          if getattr(a, k) is not None}
     if a.sketch_views:
         ch['sketch_views'] = [int(k) for k in a.sketch_views.split(',')]
     reexport(a.src, a.out, a.name, work=a.work, **ch)

@@ -129,7 +129,7 @@ def colour_histogram(x, bins=12):
     not counted, and an image of white cells only counts once in a last "blank" bin (so every image's descriptor
     has the same length, and the block never changes how a sketch query ranks it); square-rooted counts.
     Part of the image encoder's graph."""
-    c = F.avg_pool2d((x + 1) / 2, 8) if x.shape[-1] >= 64 else (x + 1) / 2
+    c = F.avg_pool2d((x + 1) / 2, 8)
     r, g, b = c[:, 0], c[:, 1], c[:, 2]
     mx, mn = c.amax(dim=1), c.amin(dim=1)
     d = (mx - mn).clamp_min(1e-6)

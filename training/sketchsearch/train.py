@@ -43,7 +43,7 @@ import torch.nn.functional as F
 
 from . import augment
 from .model import Branch, Embedder, edge_view, share_penalty, thicker_ink
-from .export import save_student
+from .export import add_block_options, save_student
 from .mobilenet_v2 import V2Branch, teacher_file
 from .prepare import load_u8
 from .preprocess import rasterize_strokes
@@ -298,17 +298,7 @@ def main(argv=None):
                     help='with --edge-mix < 1: the edge stream is part of training; the first N images of each batch '
                          '(the sketches\' paired images come first) get its gradient, the rest run it without; '
                          '0 = the edge stream is added at export only')
-    ap.add_argument('--colour-weight', type=float, default=0.0,
-                    help='export only: > 0 gives both encoders a colour block that weighs colour by W in image -> image '
-                         'similarity (find similar); sketch -> image ranking is exactly unchanged, so this script\'s '
-                         'evaluation leaves it out')
-    ap.add_argument('--colour-bins', type=int, default=12, help='hue bins of the colour block')
-    ap.add_argument('--instance-dims', type=int, default=0,
-                    help='export only: > 0 gives both encoders an instance block for image -> image similarity: the image '
-                         'branch\'s pooled features on a PCA basis of this many dims, fitted at export on training images')
-    ap.add_argument('--instance-weight', type=float, default=0.0, help='its weight in image -> image similarity')
-    ap.add_argument('--instance-whiten', type=float, default=0.0,
-                    help='the basis divides each principal direction by its std to this power (0.5: half whitening)')
+    add_block_options(ap, with_defaults=True)  # export only; sketch -> image ranking is unchanged, so evaluate() leaves them out
     ap.add_argument('--flip', choices=['', 'sketch', 'image', 'both'], default='',
                     help='mirror test-time augmentation in these exported encoders (embed the input and its mirror '
                          'image and average; training and its Python eval are unchanged)')
