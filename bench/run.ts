@@ -46,6 +46,8 @@ export interface Args {
   qdPerClass?: number;
   sizes?: number[];
   providers?: ProviderSetting[];
+  /** teacher-raw, edge-hog and random beside the models (not with --no-baselines). */
+  baselines: boolean;
 }
 
 export function parseArgs(argv: string[]): Args {
@@ -56,7 +58,7 @@ export function parseArgs(argv: string[]): Args {
     if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
     return v;
   };
-  const known = new Set(['--quick', '--model', '--models', '--shared', '--data', '--out', '--seed', '--skip-quality', '--skip-perf', '--teacher', '--val-classes', '--no-docs', '--qd-per-class', '--sizes', '--providers']);
+  const known = new Set(['--quick', '--model', '--models', '--shared', '--data', '--out', '--seed', '--skip-quality', '--skip-perf', '--teacher', '--val-classes', '--no-docs', '--qd-per-class', '--sizes', '--providers', '--no-baselines']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}`);
   const quick = argv.includes('--quick');
   const shared = path.resolve(REPO, get('--shared') ?? '../shared');
@@ -72,10 +74,13 @@ export function parseArgs(argv: string[]): Args {
     skipPerf: argv.includes('--skip-perf'),
     teacher: path.resolve(REPO, get('--teacher') ?? path.join(path.relative(REPO, shared), 'models/teacher/mobilenet_v2_1.0_224_quant.onnx')),
     valClasses: path.resolve(REPO, get('--val-classes') ?? 'training/splits/sketchy-val-classes.txt'),
-    docs: !quick && !argv.includes('--no-docs'),
+    // docs/BENCHMARKS.md compares with the baselines: a run without them leaves the docs as they are
+    docs: !quick && !argv.includes('--no-docs') && !argv.includes('--no-baselines'),
     qdPerClass: get('--qd-per-class') ? Number(get('--qd-per-class')) : undefined,
     sizes: get('--sizes') ? get('--sizes')!.split(',').map(Number) : undefined,
     providers: get('--providers') ? parseProviders(get('--providers')!) : undefined,
+    // the models alone, without teacher-raw, edge-hog and random (the teacher at 224 px is most of a cold run's time)
+    baselines: !argv.includes('--no-baselines'),
   };
 }
 
@@ -202,7 +207,7 @@ async function main(): Promise<void> {
 
   let seedVectors: Float32Array[] | undefined;
   if (!a.skipQuality) {
-    const methods: Method[] = [...students, await teacherMethod(a.teacher), hogMethod(), randomMethod(a.seed)];
+    const methods: Method[] = [...students, ...(a.baselines ? [await teacherMethod(a.teacher), hogMethod(), randomMethod(a.seed)] : [])];
     const q = await runQuality({
       data: a.data, shared: a.shared, quick: a.quick, seed: a.seed,
       distractors: a.quick ? 40 : 20000,
@@ -215,7 +220,7 @@ async function main(): Promise<void> {
     const shape = summaryForJson;
     const per = (name: string) => Object.fromEntries(Object.entries(q.datasets).map(([ds, r]) => [ds, shape(r.summary[name])]));
     result.quality = per('student');
-    result.baselines = Object.fromEntries(['teacher-raw', 'edge-hog', 'random'].map((b) => [b, per(b)]));
+    if (a.baselines) result.baselines = Object.fromEntries(['teacher-raw', 'edge-hog', 'random'].map((b) => [b, per(b)]));
     if (students.length > 1) result.ablations = Object.fromEntries(students.slice(1).map((s) => [s.name, { model: s.modelId, ...per(s.name) }]));
     // Zero-shot bars on the zero-shot build (models/zero-shot when benchmarked), the full build's on models/.
     const zeroShot = students.find((st, i) => i > 0 && path.basename(a.models[i]) === 'zero-shot')?.name;

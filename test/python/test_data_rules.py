@@ -14,7 +14,7 @@ import unittest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(ROOT, 'training'))
 from sketchsearch.classes import UnseenFilter, load_unseen, normalize  # noqa: E402
-from sketchsearch.prepare import RESERVED_ICON_SETS, TRAIN_SETS, is_reserved_drawing  # noqa: E402
+from sketchsearch.prepare import MORE_SETS, RESERVED_ICON_SETS, TRAIN_SETS, is_reserved_drawing  # noqa: E402
 
 DATA = os.environ.get('SKETCHSEARCH_DATA', os.path.join(ROOT, '..', 'shared', 'data'))
 CORPORA = os.path.join(ROOT, 'bench', 'corpora', 'node_modules', '@iconify-json')
@@ -31,26 +31,37 @@ class TestRules(unittest.TestCase):
     def test_reserved_sets_listed_and_not_trained(self):
         self.assertEqual(set(RESERVED_ICON_SETS), {'fxemoji', 'noto-v1', 'emojione-v1', 'streamline-emojis',
                                                    'fluent-emoji-high-contrast', 'iconoir', 'bi', 'la'})
-        self.assertFalse({s for s, *_ in TRAIN_SETS} & set(RESERVED_ICON_SETS))
+        self.assertFalse({s for s, *_ in TRAIN_SETS + MORE_SETS} & set(RESERVED_ICON_SETS))
+
+
+_SELECTIONS = {}  # (build, options) -> (meta, qd): each selection is made once per run of this module
+
+
+def selection(build, options=()):
+    """meta.json and qd_train.json.gz of `prepare --select-only --build BUILD OPTIONS`, made once."""
+    key = (build, tuple(options))
+    if key not in _SELECTIONS:
+        work = tempfile.mkdtemp(prefix='sks-select-')
+        try:
+            subprocess.run([sys.executable, '-m', 'sketchsearch.prepare', '--select-only', '--build', build, '--work', work,
+                            '--data', DATA, *options], cwd=os.path.join(ROOT, 'training'), check=True, stdout=subprocess.DEVNULL)
+            with open(os.path.join(work, 'meta.json')) as f:
+                meta = json.load(f)
+            with gzip.open(os.path.join(work, 'qd_train.json.gz'), 'rt') as f:
+                _SELECTIONS[key] = (meta, json.load(f))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return _SELECTIONS[key]
 
 
 class SelectionRules:
     """Both rules of every build, on the selection `prepare --select-only --build BUILD` wrote."""
     BUILD = ''
+    OPTIONS = []
 
     @classmethod
     def setUpClass(cls):
-        cls.work = tempfile.mkdtemp(prefix='sks-select-')
-        subprocess.run([sys.executable, '-m', 'sketchsearch.prepare', '--select-only', '--build', cls.BUILD, '--work', cls.work, '--data', DATA],
-                       cwd=os.path.join(ROOT, 'training'), check=True, stdout=subprocess.DEVNULL)
-        with open(os.path.join(cls.work, 'meta.json')) as f:
-            cls.meta = json.load(f)
-        with gzip.open(os.path.join(cls.work, 'qd_train.json.gz'), 'rt') as f:
-            cls.qd = json.load(f)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.work, ignore_errors=True)
+        cls.meta, cls.qd = selection(cls.BUILD, cls.OPTIONS)
 
     def test_no_reserved_quickdraw_drawing(self):
         self.assertGreater(len(self.qd), 40000)
@@ -111,6 +122,19 @@ class TestFullSelection(SelectionRules, unittest.TestCase):
         self.assertTrue(all(int(k) % 11 == 0 for k in self.meta['qd_eval_keys']))
         self.assertFalse(set(self.meta['qd_eval_keys']) & {r[2] for r in self.qd})
 
+
+@unittest.skipUnless(HAVE, f'needs {DATA} and the corpora (bash scripts/fetch-corpora.sh)')
+class TestZeroShotMoreIconsSelection(TestZeroShotSelection):
+    """prepare --more-icons: the same rules with the extra packages, which come after the others and leave their
+    selection exactly as it was (so teacher features and frozen blocks carry over)."""
+    OPTIONS = ['--more-icons']
+
+    def test_more_icons_appended(self):
+        sets = [a['set'] for a in self.meta['assets']]
+        self.assertTrue({s for s, *_ in MORE_SETS} <= set(sets))
+        plain = selection(self.BUILD)[0]['assets']
+        self.assertEqual(self.meta['assets'][:len(plain)], plain)
+        self.assertTrue(all(a['set'] in {s for s, *_ in MORE_SETS} for a in self.meta['assets'][len(plain):]))
 
 if __name__ == '__main__':
     unittest.main()

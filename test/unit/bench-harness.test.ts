@@ -106,6 +106,11 @@ test('CLI defaults and the model bars', () => {
   }
   assert.equal(parseArgs(['--models', 'a,b']).models.length, 2);
   assert.throws(() => parseArgs(['--bogus']));
+  // the models alone: no baselines, and then docs/BENCHMARKS.md (which compares with them) is left alone
+  assert.equal(parseArgs([]).baselines, true);
+  assert.equal(parseArgs([]).docs, true);
+  assert.equal(parseArgs(['--no-baselines']).baselines, false);
+  assert.equal(parseArgs(['--no-baselines']).docs, false);
   const s = (m: number) => ({ 'mAP@all': m, 'P@100': 0, 'mAP@200': 0, 'P@200': 0, queries: 1, gallery: 1, 'mAP@all_ci95': [m, m] as [number, number] });
   const b = bars({
     'quickdraw-unseen-assets': { student: { ...s(0.07), 'hit@10_1k': 0.69 }, 'edge-hog': s(0.1) },

@@ -38,6 +38,17 @@ TRAIN_SETS = [
     ('carbon', 'Apache-2.0', 1500, 'icon'),
     ('material-symbols', 'Apache-2.0', 2000, 'icon'),
 ]
+# More styles for the image branch (prepare --more-icons): monochrome and 3-D emoji, more line and solid UI sets.
+# Appended after TRAIN_SETS, whose selection (and the cap stream's draws) they leave exactly as it was. Not Remix
+# or MingCute: every name ends in -line / -fill, which would label the whole set with the class "line".
+MORE_SETS = [
+    ('emojione-monotone', 'CC-BY-4.0', None, 'emoji'),
+    ('fluent-emoji', 'MIT', None, 'emoji'),
+    ('streamline', 'CC-BY-4.0', 2500, 'icon'),
+    ('bx', 'MIT', None, 'icon'),
+    ('uil', 'Apache-2.0', None, 'icon'),
+    ('solar', 'CC-BY-4.0', 1500, 'icon'),
+]
 # Icon packages reserved for evaluation in every build: never trained on, never used to tune anything
 # (../shared/README.md). prepare refuses to select from them.
 RESERVED_ICON_SETS = ('fxemoji', 'noto-v1', 'emojione-v1', 'streamline-emojis', 'fluent-emoji-high-contrast',
@@ -188,8 +199,11 @@ def main(argv=None):
     ap.add_argument('--select-only', action='store_true',
                     help='write the selection (meta.json, qd_train.json.gz) and stop: no decoding, no teacher '
                          '(what test/python/test_data_rules.py checks)')
+    ap.add_argument('--more-icons', action='store_true',
+                    help='also train on MORE_SETS (more emoji and icon styles), appended after TRAIN_SETS')
     args = ap.parse_args(argv)
-    bad = [s for s, *_ in TRAIN_SETS if s in RESERVED_ICON_SETS]
+    train_sets = TRAIN_SETS + (MORE_SETS if args.more_icons else [])
+    bad = [s for s, *_ in train_sets if s in RESERVED_ICON_SETS]
     if bad:
         raise SystemExit(f'TRAIN_SETS names icon packages reserved for evaluation: {bad}')
     work = os.path.abspath(args.work)
@@ -266,7 +280,7 @@ def main(argv=None):
     unseen_runs = [(c, [_singular(t) for t in tokens(c)]) for c in unseen_qd]
     assets, eval_assets = [], []
     adir = os.path.join(work, 'assets')
-    for set_name, lic, cap, kind in TRAIN_SETS:
+    for set_name, lic, cap, kind in train_sets:
         j = json.load(open(os.path.join(args.corpora, set_name, 'icons.json')))
         names = sorted(n for n in j['icons'] if not SKIP_NAME.search(n))
         ok = [n for n in names if not heldout.is_unseen_asset(n)]

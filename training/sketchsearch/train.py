@@ -187,6 +187,22 @@ def aligned_sketch_teacher(work, args, tea_c, img_label, img_ok, sk_idx, sk_labe
     return torch.from_numpy(al_sk), torch.from_numpy(al_qd), report
 
 
+def load_frozen_blocks(img_branch, path, image_freeze):
+    """Copy the first image_freeze blocks of a student.pt's image branch (batch norm folded in) into img_branch and
+    return a short digest of them. Batch norm is restored from a random pick of the work folder's images, so a
+    folder with other images (more icon packages) would otherwise restore other frozen blocks than the checkpoint
+    was trained on; the digest keys the cached trunk features. A no-op (same digest) on the checkpoint's own folder."""
+    ck = torch.load(path, map_location='cpu')['image']
+    ref = img_branch.state_dict()
+    frozen = sorted(n for n in ref if n.startswith('backbone.blocks.') and int(n.split('.')[2]) < image_freeze)
+    assert frozen and all(n in ck for n in frozen), f'{path}: no frozen image blocks to load'
+    img_branch.load_state_dict({**ref, **{n: ck[n].to(ref[n].dtype).to(ref[n].device) for n in frozen}})
+    h = hashlib.sha1()
+    for n in frozen:
+        h.update(n.encode()); h.update(ck[n].float().numpy().tobytes())
+    return h.hexdigest()[:12]
+
+
 def warm_start(path, args, sk_branch, img_branch, protos, proj_t, img_head, sketch_forward, feats, tea, img_pool,
                img_label, loader, n_classes, dev, n_sketch_batches=16, ridge=1e-2):
     """Both branches from a student.pt (batch norm statistics included), for a warm restart (SGDR). student.pt
@@ -314,6 +330,9 @@ def main(argv=None):
     ap.add_argument('--init-from', default='',
                     help='v2: start from this student.pt (a warm restart: a second cosine cycle of --schedule-steps '
                          'steps; class prototypes and the teacher projection are refitted from its embeddings)')
+    ap.add_argument('--skip-sets', default='',
+                    help='icon packages of the work folder left out of training (comma list): the same folder trains '
+                         'with and without them (the --more-icons ablation), same frozen blocks and cached features')
     ap.add_argument('--align-lam', type=float, default=1000.0, help='ridge strength (chosen by CV over training classes in the probe)')
     args = ap.parse_args(argv)
     t_start = time.time()
@@ -334,6 +353,10 @@ def main(argv=None):
     bad_assets = failed(os.path.join(work, 'assets.u8')) | failed(os.path.join(work, 'outlines.u8'))
     if not args.no_outlines_w and os.path.exists(os.path.join(work, 'outlines_w.u8')):
         bad_assets |= failed(os.path.join(work, 'outlines_w.u8'))
+    skip_sets = {x for x in args.skip_sets.split(',') if x}
+    unknown = skip_sets - {a['set'] for a in assets}
+    assert not unknown, f'--skip-sets: no assets of {sorted(unknown)} in {work}'
+    bad_assets |= {i for i, a in enumerate(assets) if a['set'] in skip_sets}  # out of the image pool and the outlines
     v2 = args.arch == 'v2'
     assert v2 or args.w_share == 0, '--w-share couples branches of one architecture: --arch v2'
     from .prepare import cached, content_key, mark
@@ -349,6 +372,9 @@ def main(argv=None):
         pick = calib_rng.choice(len(all_img), min(args.bn_calib, len(all_img)), replace=False)
         img_branch.backbone.unfold_bn([u8_to_tensor(all_img[pick[i:i + 64]]).to(dev) for i in range(0, len(pick), 64)])
         del all_img
+        init_frozen = ''
+        if args.init_from:  # a warm restart keeps its checkpoint's frozen blocks, whatever images this folder holds
+            init_frozen = load_frozen_blocks(img_branch, args.init_from, args.image_freeze)
         img_frozen = img_branch.backbone.blocks[:args.image_freeze].eval()
         img_tail = img_branch.backbone.blocks[args.image_freeze:]
         trunk, trunk_file = img_frozen, teacher_v2
@@ -364,7 +390,8 @@ def main(argv=None):
         p.requires_grad_(False)
     feat_key = content_key(*(os.path.join(work, f) for f in ('photos.u8', 'assets.u8', 'eval_assets.u8')), trunk_file,
                            f'{args.arch}-{args.image_freeze}-{args.bn_calib}-{args.seed}' if v2 else '',
-                           *(['computed-on-cuda'] if cuda else []))  # (the CPU's keys as before)
+                           *(['computed-on-cuda'] if cuda else []),  # (the CPU's keys as before)
+                           *([f'frozen-{init_frozen}'] if v2 and init_frozen else []))
     if not cached(cache, feat_key):
         t = time.time()
         u8 = np.concatenate([load_u8(os.path.join(work, 'photos.u8')), load_u8(os.path.join(work, 'assets.u8')),
