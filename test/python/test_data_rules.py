@@ -138,5 +138,6 @@ class TestZeroShotMoreIconsSelection(TestZeroShotSelection):
         self.assertTrue(more[:len(plain)] == plain, 'the packages before MORE_SETS are selected otherwise')
         self.assertTrue(all(a[0] in {s for s, *_ in MORE_SETS} for a in more[len(plain):]))
 
+
 if __name__ == '__main__':
     unittest.main()
