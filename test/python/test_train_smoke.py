@@ -171,6 +171,73 @@ class TestTrainSmoke(unittest.TestCase):
         want = (e @ e.T + 0.3 * c @ c.T + 0.5 * p @ p.T) / 1.8
         self.assertTrue(torch.allclose(zi @ zi.T, want, atol=1e-5))
 
+    def test_v2_class_snapping(self):
+        """--snap-alpha A --snap-temp T (export only): both encoders map their embedding e to normalise(e + A softmax(e P'/T) P),
+        P one prototype per training class of the work folder: the normalised sum of the normalised mean sketch embedding
+        of its QuickDraw training drawings and of the normalised mean image embedding of its labelled icons. The image ->
+        image blocks after e are untouched. A re-export refits P from WORK, keeps the instance basis it already has, and
+        without snapping gives the plain encoders back."""
+        import gzip
+        import torch
+        from sketchsearch.export import embedders_of, load_student, reexport
+        from sketchsearch.preprocess import quickdraw_to_strokes, sketch_tensor
+        n = torch.nn.functional.normalize
+        v2 = ('--arch', 'v2', '--freeze-stem', '4', '--image-freeze', '11', '--bn-calib', '8')
+        out, _ = self.train(*v2, '--instance-dims', '4', '--instance-weight', '0.5', '--snap-alpha', '0.5', '--snap-temp', '0.03')
+        ck = torch.load(os.path.join(out, 'student.pt'))
+        self.assertEqual(ck['snap']['classes'], ['cat', 'cup', 'key'])
+        self.assertEqual(tuple(ck['snap']['protos'].shape), (3, 32))
+        self.assertEqual(ck['snap']['fitted_on']['icons'], 9)
+        self.assertEqual(os.path.realpath(os.path.join(ROOT, ck['snap']['fitted_on']['work'])), os.path.realpath(self.work))
+        sk, im = load_student(os.path.join(out, 'student.pt'))
+        psk, pim = embedders_of({**ck, 'config': {**ck['config'], 'snap_alpha': 0.0}})
+        self.assertEqual(psk.snap_alpha, 0.0)
+        # the prototype of 'cup' from its drawings and icons, by hand
+        with gzip.open(os.path.join(self.work, 'qd_train.json.gz'), 'rt') as f:
+            cups = [d for w, d, _ in json.load(f) if w == 'cup']
+        meta = json.load(open(os.path.join(self.work, 'meta.json')))
+        from sketchsearch.prepare import load_u8
+        rows = [i for i, a in enumerate(meta['assets']) if a['label'] == 'cup']
+        icons = torch.from_numpy(np.array(load_u8(os.path.join(self.work, 'assets.u8'))[rows])).permute(0, 3, 1, 2).float() / 127.5 - 1
+        with torch.no_grad():
+            ms = n(n(psk(torch.from_numpy(np.stack([sketch_tensor(quickdraw_to_strokes(d)) for d in cups])))[:, :32], dim=1).mean(0), dim=0)
+            mi = n(n(pim(icons)[:, :32], dim=1).mean(0), dim=0)
+        self.assertTrue(torch.allclose(ck['snap']['protos'][1], n(ms + mi, dim=0), atol=1e-4))
+        P = ck['snap']['protos']
+        g = torch.Generator().manual_seed(3)
+        imgs, sketches = torch.rand(4, 3, 128, 128, generator=g) * 2 - 1, torch.rand(3, 3, 128, 128, generator=g) * 2 - 1
+        snap = lambda e: n(e + 0.5 * torch.softmax(e @ P.T / 0.03, dim=1) @ P, dim=1)  # noqa: E731
+        with torch.no_grad():
+            zs, zi, ps, pi = sk(sketches), im(imgs), psk(sketches), pim(imgs)
+        self.assertTrue(torch.allclose(zs[:, :32], snap(ps[:, :32]), atol=1e-5))
+        self.assertTrue(bool((zs[:, 32:] == 0).all()))
+        scale = pi[:, :32].norm(dim=1, keepdim=True)  # [e; sqrt(wi) p] / sqrt(1 + wi): e's share of the norm
+        self.assertTrue(torch.allclose(zi[:, :32], snap(pi[:, :32] / scale) * scale, atol=1e-5))
+        self.assertTrue(torch.allclose(zi[:, 32:], pi[:, 32:], atol=1e-6))  # the instance block is not snapped
+        self.assertGreater(float((zs[:, :32] - ps[:, :32]).abs().max()), 1e-3)
+        # re-export: prototypes refitted from WORK, the instance basis kept; without snapping, the plain encoders
+        with self.assertRaises(SystemExit):
+            reexport(out, os.path.join(self.work, 'nowork'), 'smoke', snap_alpha=0.5)
+        basis = ck['instance']['basis'].clone()
+        plain_out = os.path.join(self.work, 'plain')
+        reexport(out, plain_out, 'smoke', work=self.work, snap_alpha=0.0)
+        ck2 = torch.load(os.path.join(plain_out, 'student.pt'))
+        self.assertNotIn('snap', ck2)
+        self.assertTrue(torch.equal(ck2['instance']['basis'], basis))
+        with torch.no_grad():
+            self.assertTrue(torch.allclose(load_student(os.path.join(plain_out, 'student.pt'))[0](sketches), ps, atol=1e-6))
+        torch.save({**ck2, 'config': {**ck2['config'], 'snap_alpha': 0.5}}, os.path.join(plain_out, 'student.pt'))
+        with self.assertRaisesRegex(ValueError, 'no class prototypes'):
+            load_student(os.path.join(plain_out, 'student.pt'))
+        # the gates: a "no class" at cosine g joins each encoder's softmax; above every cosine it all but stops snapping
+        gated = embedders_of({**ck, 'config': {**ck['config'], 'snap_gate_sketch': 0.2, 'snap_gate_image': 1.0}})
+        e = ps[:, :32]
+        cos = torch.cat([e @ P.T, torch.full((len(e), 1), 0.2)], dim=1)
+        want = n(e + 0.5 * torch.softmax(cos / 0.03, dim=1)[:, :3] @ P, dim=1)
+        with torch.no_grad():
+            self.assertTrue(torch.allclose(gated[0](sketches)[:, :32], want, atol=1e-5))
+            self.assertTrue(torch.allclose(gated[1](imgs), pi, atol=1e-4))  # every cosine < 1: the image encoder barely moves
+
     def test_instance_basis_whitening(self):
         """fit_instance: the top principal directions of the work folder's training assets' square-rooted pooled
         features; whiten w divides each by its standard deviation ** w, so w = 1 gives projections of unit variance."""

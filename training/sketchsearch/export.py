@@ -42,7 +42,11 @@ def round_fp16_(module):
 
 def load_student(path):
     """models/student.pt -> (sketch Embedder, image Embedder), eval mode, fp32."""
-    ck = torch.load(path, map_location='cpu')
+    return embedders_of(torch.load(path, map_location='cpu'), path)
+
+
+def embedders_of(ck, path='student.pt'):
+    """A loaded student.pt -> (sketch Embedder, image Embedder), eval mode, fp32."""
     cfg = ck['config']
     br = {}
     for key, width in [('sketch', cfg['sketch_width']), ('image', cfg['image_width'])]:
@@ -60,9 +64,18 @@ def load_student(path):
             raise ValueError(f'{path}: config asks for {cfg["instance_dims"]} instance dims but holds no basis '
                              '(export.py SRC OUT --work WORK fits one from the training images)')
         inst = {**ck['instance'], 'weight': cfg['instance_weight']}
+    snap = None
+    if needs_snap(cfg):
+        if 'snap' not in ck:
+            raise ValueError(f'{path}: config asks for class snapping (snap_alpha {cfg["snap_alpha"]}) but holds no class '
+                             'prototypes (export.py SRC OUT --work WORK fits them from the training drawings and icons)')
+        snap = {'protos': ck['snap']['protos'], 'alpha': cfg['snap_alpha'], 'temp': cfg.get('snap_temp', 0.03)}
+    gate = lambda k: {'gate': cfg[k]} if cfg.get(k) is not None else {}  # noqa: E731
     img = Embedder(br['image'], br['sketch'] if mix < 1 else None, mix, cfg.get('edge_thr', 0.5), flip in ('image', 'both'),
-                   edge_dilate=dil, edge_size=cfg.get('edge_size', 0), colour_weight=cw, colour_bins=bins, instance=inst)
-    return Embedder(br['sketch'], flip=flip in ('sketch', 'both'), views=views, pad=block_dims(cfg)).eval(), img.eval()
+                   edge_dilate=dil, edge_size=cfg.get('edge_size', 0), colour_weight=cw, colour_bins=bins, instance=inst,
+                   snap=snap and {**snap, **gate('snap_gate_image')})
+    return (Embedder(br['sketch'], flip=flip in ('sketch', 'both'), views=views, pad=block_dims(cfg),
+                     snap=snap and {**snap, **gate('snap_gate_sketch')}).eval(), img.eval())
 
 
 # The image -> image blocks' export-time options (model.Embedder): train.py takes them with these defaults, the
@@ -76,6 +89,13 @@ BLOCK_OPTIONS = [
                               'features on a PCA basis fitted at export on training images (zeros from the sketch encoder)'),
     ('instance_weight', float, 0.0, 'the instance block\'s weight in image -> image similarity'),
     ('instance_whiten', float, 0.0, 'the basis divides each principal direction by its std to this power (0.5: half whitening)'),
+    # Not a block (no dims): both encoders pull their embedding toward the training classes' prototypes
+    ('snap_alpha', float, 0.0, '> 0: class snapping in both encoders: e -> normalise(e + A softmax(e P\'/T) P), P the '
+                               'training classes\' prototypes fitted at export on the work folder (fit_snap)'),
+    ('snap_temp', float, 0.03, 'the class snapping\'s softmax temperature T'),
+    ('snap_gate_sketch', float, None, 'the sketch encoder\'s snapping gate: a "no class" prototype at this cosine joins the '
+                                      'softmax, so a drawing of a class the build never trained on moves little'),
+    ('snap_gate_image', float, None, 'the same gate in the image encoder'),
 ]
 
 
@@ -87,6 +107,66 @@ def add_block_options(ap, with_defaults):
 def needs_instance(cfg):
     """Whether the config asks for the instance block (a basis in student.pt)."""
     return cfg.get('instance_dims', 0) > 0 and cfg.get('instance_weight', 0.0) > 0
+
+
+def needs_snap(cfg):
+    """Whether the config asks for class snapping (prototypes in student.pt)."""
+    return cfg.get('snap_alpha', 0.0) > 0
+
+
+def fit_snap(sk_emb, img_emb, work, per_class=10):
+    """Class snapping's prototypes: for every training class of WORK, the mean embedding of its first `per_class`
+    QuickDraw training drawings (qd_train.json.gz, file order, drawn as the product draws them, no augmentation)
+    by the sketch encoder, and the mean embedding of its labelled training icons (assets.u8) by the image encoder;
+    each mean normalised, the two added where a class has both, normalised again. sk_emb / img_emb: the build's
+    encoders without snapping. Never an evaluation drawing or icon: WORK holds neither.
+    {'protos': [K, D], 'classes': [K names], 'fitted_on': {...}}."""
+    import gzip
+    import numpy as np
+    from .classes import normalize
+    from .prepare import load_u8
+    from .preprocess import quickdraw_to_strokes, sketch_tensor
+    meta = json.load(open(os.path.join(work, 'meta.json')))
+    with gzip.open(os.path.join(work, 'qd_train.json.gz'), 'rt') as f:
+        qd = json.load(f)
+    dim = sk_emb.branch.head[-1].out_features  # the branches' embedding; the blocks after it are not snapped
+    picked = {}
+    for word, drawing, _ in qd:
+        c = normalize(word)
+        if len(picked.setdefault(c, [])) < per_class:
+            picked[c].append(drawing)
+    rows = [i for i, a in enumerate(meta['assets']) if a.get('label')]
+    labels = [normalize(meta['assets'][i]['label']) for i in rows]
+    assets = load_u8(os.path.join(work, 'assets.u8'), mmap=True) if rows else None
+
+    def means(emb, batches, keys):
+        sums = {}
+        with torch.no_grad():
+            for x, ks in zip(batches, keys):
+                z = emb(x)
+                z = torch.nn.functional.normalize(z[:, :dim], dim=1)
+                for k, v in zip(ks, z):
+                    sums[k] = sums.get(k, 0) + v.double()
+        return {k: torch.nn.functional.normalize(v, dim=0) for k, v in sums.items()}
+
+    items = [(c, d) for c in sorted(picked) for d in picked[c]]
+    sk_batches = [torch.from_numpy(np.stack([sketch_tensor(quickdraw_to_strokes(d)) for _, d in items[i:i + 64]]))
+                  for i in range(0, len(items), 64)]
+    sk_means = means(sk_emb, sk_batches, [[c for c, _ in items[i:i + 64]] for i in range(0, len(items), 64)])
+    im_batches = (torch.from_numpy(np.array(assets[rows[i:i + 64]])).permute(0, 3, 1, 2).float() / 127.5 - 1
+                  for i in range(0, len(rows), 64))
+    im_means = means(img_emb, im_batches, [labels[i:i + 64] for i in range(0, len(rows), 64)])
+    classes = sorted(set(sk_means) | set(im_means))
+    protos = torch.stack([torch.nn.functional.normalize(sk_means.get(c, 0) + im_means.get(c, 0), dim=0) for c in classes])
+    return {'protos': protos.float(), 'classes': classes,
+            'fitted_on': {'work': os.path.relpath(os.path.abspath(work), REPO), 'drawings_per_class': per_class,
+                          'drawings': len(items), 'icons': len(rows), 'with_drawings': len(sk_means), 'with_icons': len(im_means)}}
+
+
+def fit_snap_of(ck, work):
+    """fit_snap for a loaded student.pt: its encoders as configured, without snapping."""
+    sk, im = embedders_of({**ck, 'config': {**ck['config'], 'snap_alpha': 0.0}})
+    return fit_snap(sk, im, work)
 
 
 def block_dims(cfg):
@@ -242,6 +322,8 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
           'image': {k: v.half() for k, v in img_branch.state_dict().items()}}
     if needs_instance(cfg):  # the basis from the exported (fp16-rounded) weights
         ck['instance'] = fit_instance(img_branch, args.work, cfg['instance_dims'], cfg['instance_whiten'])
+    if needs_snap(cfg):  # the prototypes from the exported (fp16-rounded) weights, with the edge stream and blocks
+        ck['snap'] = fit_snap_of(ck, args.work)
     torch.save(ck, os.path.join(out_dir, 'student.pt'))
     params = {'sketch': sum(p.numel() for p in sk_branch.parameters()), 'image': sum(p.numel() for p in img_branch.parameters())}
     tail = {'final_python_eval': final, 'baselines_python': baselines, 'eval_log': log, **({'data': data} if data is not None else {})}
@@ -308,11 +390,20 @@ def reexport(src, out, name, work=None, **changes):
     before = dict(ck['config'])
     ck['config'].update(changes)
     c, old = ck['config'], ck.get('instance')
-    if needs_instance(c) and (work or not old or old['basis'].shape[1] != c['instance_dims']
+    # The instance basis is refitted only when missing or asked for with other dims or whitening: a re-export for
+    # another option keeps the shipped basis exactly, even where WORK is given (for the class prototypes) and was
+    # prepared again.
+    if needs_instance(c) and (not old or old['basis'].shape[1] != c['instance_dims']
                               or old['fitted_on'].get('whiten', 0.0) != c.get('instance_whiten', 0.0)):
         if not work:
             raise SystemExit('the instance block needs --work WORK (the training work folder) to fit its basis')
         ck['instance'] = fit_instance_of(ck, work)
+    if needs_snap(c):  # the prototypes depend on every other export option: refitted at each re-export
+        if not work:
+            raise SystemExit('class snapping needs --work WORK (the training work folder) to fit its class prototypes')
+        ck['snap'] = fit_snap_of(ck, work)
+    else:
+        ck.pop('snap', None)
     os.makedirs(out, exist_ok=True)
     torch.save(ck, os.path.join(out, 'student.pt'))
     sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
@@ -337,6 +428,12 @@ def finish(out, name):
         if not work:
             raise SystemExit(f'{out}/student.pt needs an instance basis and names no work folder to fit it on')
         ck['instance'] = fit_instance_of(ck, work)
+        torch.save(ck, os.path.join(out, 'student.pt'))
+    if needs_snap(ck['config']) and 'snap' not in ck:
+        work = (ck.get('checkpoint') or {}).get('args', {}).get('work')
+        if not work:
+            raise SystemExit(f'{out}/student.pt needs class prototypes and names no work folder to fit them on')
+        ck['snap'] = fit_snap_of(ck, work)
         torch.save(ck, os.path.join(out, 'student.pt'))
     sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
     export_onnx(sk_emb, os.path.join(out, 'sketch_encoder.onnx'))
@@ -376,7 +473,8 @@ if __name__ == '__main__':
     ap.add_argument('--edge-thr', type=float)
     ap.add_argument('--edge-size', type=int, help='image encoder: draw the edge stream at this size (default: the input size)')
     add_block_options(ap, with_defaults=False)
-    ap.add_argument('--work', help='the training work folder the instance basis is fitted on (its assets.u8)')
+    ap.add_argument('--work', help='the training work folder the instance basis (when missing) and the class prototypes '
+                                   'are fitted on (its assets.u8, meta.json, qd_train.json.gz)')
     ap.add_argument('--flip', choices=['', 'sketch', 'image', 'both'],
                     help='in these encoders embed each input and its mirror image, and average')
     ap.add_argument('--sketch-views', help='comma-separated ink dilations of the sketch encoder\'s views, e.g. 0,5')

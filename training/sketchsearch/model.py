@@ -161,7 +161,7 @@ class Embedder(nn.Module):
     the sketch branch reads it: at 96 px the stream costs 0.56 of a 128-px one)."""
 
     def __init__(self, branch, edge_branch=None, edge_mix=1.0, edge_thr=0.5, flip=False, views=(0,), edge_dilate=0, edge_size=0,
-                 colour_weight=0.0, colour_bins=12, instance=None, pad=0):
+                 colour_weight=0.0, colour_bins=12, instance=None, pad=0, snap=None):
         super().__init__()
         self.branch, self.edge_branch = branch, edge_branch
         self.edge_size = int(edge_size or 0)
@@ -175,6 +175,16 @@ class Embedder(nn.Module):
         # zeros, so a sketch query ranks images by e alone, exactly as without the blocks.
         self.colour_weight, self.colour_bins, self.pad = float(colour_weight), int(colour_bins), int(pad)
         self.inst_weight = float(instance['weight']) if instance else 0.0
+        # Class snapping, both encoders: with `snap` {'protos' [K, D], 'alpha', 'temp'} the embedding e becomes
+        # normalise(e + alpha * softmax(e P' / temp) P), pulled toward the training classes' prototypes it is most
+        # like, so a rough doodle and an icon of an unfamiliar style meet at their class (export.fit_snap).
+        # With snap['gate'] g a "no class" at cosine g joins the softmax: an embedding no prototype is nearer than g
+        # (a class the build never trained on) is left nearly where it was.
+        self.snap_alpha = float(snap['alpha']) if snap else 0.0
+        self.snap_temp = float(snap['temp']) if snap else 1.0
+        self.snap_gate = snap.get('gate') if snap else None
+        if snap:
+            self.register_buffer('snap_protos', snap['protos'].float())
         if instance:
             self.register_buffer('inst_mean', instance['mean'].float().view(1, -1))
             self.register_buffer('inst_basis', instance['basis'].float())
@@ -187,6 +197,12 @@ class Embedder(nn.Module):
         if len(xs) > 1:
             z = _l2n(z.view(len(xs), -1, z.shape[1]).sum(0))
             f = f.view(len(xs), -1, f.shape[1]).mean(0)
+        if self.snap_alpha > 0:
+            cos = z @ self.snap_protos.T
+            if self.snap_gate is not None:
+                cos = torch.cat([cos, torch.full_like(cos[:, :1], float(self.snap_gate))], dim=1)
+            w = torch.softmax(cos / self.snap_temp, dim=1)[:, :self.snap_protos.shape[0]]
+            z = _l2n(z + self.snap_alpha * w @ self.snap_protos)
         blocks = [z]
         if self.colour_weight > 0:
             blocks.append(math.sqrt(self.colour_weight) * colour_histogram(x, self.colour_bins))
