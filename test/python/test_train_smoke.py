@@ -238,6 +238,27 @@ class TestTrainSmoke(unittest.TestCase):
             self.assertTrue(torch.allclose(gated[0](sketches)[:, :32], want, atol=1e-5))
             self.assertTrue(torch.allclose(gated[1](imgs), pi, atol=1e-4))  # every cosine < 1: the image encoder barely moves
 
+    def test_finish_fits_what_a_checkpoint_lacks(self):
+        """export.py --finish on a training checkpoint (no basis, no prototypes): both fitted on the work folder the
+        checkpoint names, as the training's own export fits them; a checkpoint naming none is refused."""
+        import torch
+        from sketchsearch.export import finish
+        v2 = ('--arch', 'v2', '--freeze-stem', '4', '--image-freeze', '11', '--bn-calib', '8')
+        out, _ = self.train(*v2, '--instance-dims', '4', '--instance-weight', '0.5', '--snap-alpha', '0.5')
+        full = torch.load(os.path.join(out, 'student.pt'))
+        bare = {k: v for k, v in full.items() if k not in ('instance', 'snap')}
+        torch.save({**bare, 'checkpoint': {'step': 2, 'args': {}}}, os.path.join(out, 'student.pt'))
+        with self.assertRaises(SystemExit):
+            finish(out, 'smoke')
+        torch.save({**bare, 'checkpoint': {'step': 2, 'args': {'work': self.work}}}, os.path.join(out, 'student.pt'))
+        finish(out, 'smoke')
+        ck = torch.load(os.path.join(out, 'student.pt'))
+        a, b = ck['instance']['basis'], full['instance']['basis']  # the same directions (from the fp16 state, not the live branch)
+        n = torch.nn.functional.normalize
+        self.assertGreater(float((n(a, dim=0) * n(b, dim=0)).sum(0).min()), 0.999)
+        self.assertEqual(ck['snap']['classes'], full['snap']['classes'])
+        self.assertTrue(torch.allclose(ck['snap']['protos'], full['snap']['protos'], atol=1e-4))
+
     def test_instance_basis_whitening(self):
         """fit_instance: the top principal directions of the work folder's training assets' square-rooted pooled
         features; whiten w divides each by its standard deviation ** w, so w = 1 gives projections of unit variance."""

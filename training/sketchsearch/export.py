@@ -139,10 +139,10 @@ def fit_snap(sk_emb, img_emb, work, per_class=10):
     labels = [normalize(meta['assets'][i]['label']) for i in rows]
     assets = load_u8(os.path.join(work, 'assets.u8'), mmap=True) if rows else None
 
-    def means(emb, batches, keys):
+    def means(emb, batches):  # batches: (inputs, their classes)
         sums = {}
         with torch.no_grad():
-            for x, ks in zip(batches, keys):
+            for x, ks in batches:
                 z = emb(x)
                 z = torch.nn.functional.normalize(z[:, :dim], dim=1)
                 for k, v in zip(ks, z):
@@ -150,12 +150,11 @@ def fit_snap(sk_emb, img_emb, work, per_class=10):
         return {k: torch.nn.functional.normalize(v, dim=0) for k, v in sums.items()}
 
     items = [(c, d) for c in sorted(picked) for d in picked[c]]
-    sk_batches = (torch.from_numpy(np.stack([sketch_tensor(quickdraw_to_strokes(d)) for _, d in items[i:i + 64]]))
-                  for i in range(0, len(items), 64))  # drawn batch by batch: 3,450 drawings at once would be 0.7 GB
-    sk_means = means(sk_emb, sk_batches, [[c for c, _ in items[i:i + 64]] for i in range(0, len(items), 64)])
-    im_batches = (torch.from_numpy(np.array(assets[rows[i:i + 64]])).permute(0, 3, 1, 2).float() / 127.5 - 1
-                  for i in range(0, len(rows), 64))
-    im_means = means(img_emb, im_batches, [labels[i:i + 64] for i in range(0, len(rows), 64)])
+    # drawn batch by batch: 3,450 drawings at once would be 0.7 GB
+    sk_means = means(sk_emb, ((torch.from_numpy(np.stack([sketch_tensor(quickdraw_to_strokes(d)) for _, d in items[i:i + 64]])),
+                               [c for c, _ in items[i:i + 64]]) for i in range(0, len(items), 64)))
+    im_means = means(img_emb, ((torch.from_numpy(np.array(assets[rows[i:i + 64]])).permute(0, 3, 1, 2).float() / 127.5 - 1,
+                                labels[i:i + 64]) for i in range(0, len(rows), 64)))
     classes = sorted(set(sk_means) | set(im_means))
     protos = torch.stack([torch.nn.functional.normalize(sk_means.get(c, 0) + im_means.get(c, 0), dim=0) for c in classes])
     return {'protos': protos.float(), 'classes': classes,
@@ -167,6 +166,22 @@ def fit_snap_of(ck, work):
     """fit_snap for a loaded student.pt: its encoders as configured, without snapping."""
     sk, im = embedders_of({**ck, 'config': {**ck['config'], 'snap_alpha': 0.0}})
     return fit_snap(sk, im, work)
+
+
+def fit_missing(ck, work, no_work):
+    """Fit on WORK what a student.pt's config asks for and it lacks: the instance basis, then the class prototypes
+    (fitted through the encoders as configured, the basis included). `no_work` says why WORK may be missing, for
+    the error. Returns whether anything was fitted."""
+    cfg = ck['config']
+    need = [k for k, asks in (('instance', needs_instance(cfg)), ('snap', needs_snap(cfg))) if asks and k not in ck]
+    if need and not work:
+        what = {'instance': 'an instance basis', 'snap': 'class prototypes'}
+        raise SystemExit(f'{" and ".join(what[k] for k in need)} to fit: {no_work}')
+    if 'instance' in need:
+        ck['instance'] = fit_instance_of(ck, work)
+    if 'snap' in need:
+        ck['snap'] = fit_snap_of(ck, work)
+    return bool(need)
 
 
 def block_dims(cfg):
@@ -322,8 +337,7 @@ def export_all(sk_branch, img_branch, args, final, baselines, log, t_start, step
           'image': {k: v.half() for k, v in img_branch.state_dict().items()}}
     if needs_instance(cfg):  # the basis from the exported (fp16-rounded) weights
         ck['instance'] = fit_instance(img_branch, args.work, cfg['instance_dims'], cfg['instance_whiten'])
-    if needs_snap(cfg):  # the prototypes from the exported (fp16-rounded) weights, with the edge stream and blocks
-        ck['snap'] = fit_snap_of(ck, args.work)
+    fit_missing(ck, args.work, 'train.py names no --work')  # the prototypes, from the exported (fp16-rounded) weights
     torch.save(ck, os.path.join(out_dir, 'student.pt'))
     params = {'sketch': sum(p.numel() for p in sk_branch.parameters()), 'image': sum(p.numel() for p in img_branch.parameters())}
     tail = {'final_python_eval': final, 'baselines_python': baselines, 'eval_log': log, **({'data': data} if data is not None else {})}
@@ -379,7 +393,8 @@ def write_report(out_dir, report):
 
 def reexport(src, out, name, work=None, **changes):
     """Re-export a trained student (SRC/student.pt) with export-time options changed (edge_mix, edge_thr,
-    edge_size, flip, sketch_views, the image -> image blocks: WORK fits the instance basis); the weights are unchanged, so e.g. edge_mix=M is the same as training with
+    edge_size, flip, sketch_views, the image -> image blocks, class snapping: WORK fits the instance basis and the
+    class prototypes); the weights are unchanged, so e.g. edge_mix=M is the same as training with
     --edge-mix M and no --edge-train. OUT may be SRC (train.sh re-exports its output in place)."""
     ck = torch.load(os.path.join(src, 'student.pt'), map_location='cpu')
     src_id = json.load(open(os.path.join(src, 'model.json')))['id']  # before an in-place export rewrites it
@@ -393,17 +408,11 @@ def reexport(src, out, name, work=None, **changes):
     # The instance basis is refitted only when missing or asked for with other dims or whitening: a re-export for
     # another option keeps the shipped basis exactly, even where WORK is given (for the class prototypes) and was
     # prepared again.
-    if needs_instance(c) and (not old or old['basis'].shape[1] != c['instance_dims']
-                              or old['fitted_on'].get('whiten', 0.0) != c.get('instance_whiten', 0.0)):
-        if not work:
-            raise SystemExit('the instance block needs --work WORK (the training work folder) to fit its basis')
-        ck['instance'] = fit_instance_of(ck, work)
-    if needs_snap(c):  # the prototypes depend on every other export option: refitted at each re-export
-        if not work:
-            raise SystemExit('class snapping needs --work WORK (the training work folder) to fit its class prototypes')
-        ck['snap'] = fit_snap_of(ck, work)
-    else:
-        ck.pop('snap', None)
+    if needs_instance(c) and old and (old['basis'].shape[1] != c['instance_dims']
+                                      or old['fitted_on'].get('whiten', 0.0) != c.get('instance_whiten', 0.0)):
+        del ck['instance']
+    ck.pop('snap', None)  # the prototypes depend on every other export option: refitted at each re-export
+    fit_missing(ck, work, 'give --work WORK (the training work folder)')
     os.makedirs(out, exist_ok=True)
     torch.save(ck, os.path.join(out, 'student.pt'))
     sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
@@ -423,17 +432,8 @@ def finish(out, name):
     checkpoint, or an ONNX export that failed on another machine): the ONNX files, model.json and
     train_report.json from OUT/student.pt, keeping what train_report.json already recorded."""
     ck = torch.load(os.path.join(out, 'student.pt'), map_location='cpu')
-    if needs_instance(ck['config']) and 'instance' not in ck:  # a training checkpoint: fit the basis now
-        work = (ck.get('checkpoint') or {}).get('args', {}).get('work')
-        if not work:
-            raise SystemExit(f'{out}/student.pt needs an instance basis and names no work folder to fit it on')
-        ck['instance'] = fit_instance_of(ck, work)
-        torch.save(ck, os.path.join(out, 'student.pt'))
-    if needs_snap(ck['config']) and 'snap' not in ck:
-        work = (ck.get('checkpoint') or {}).get('args', {}).get('work')
-        if not work:
-            raise SystemExit(f'{out}/student.pt needs class prototypes and names no work folder to fit them on')
-        ck['snap'] = fit_snap_of(ck, work)
+    work = (ck.get('checkpoint') or {}).get('args', {}).get('work')  # a training checkpoint: fit what it lacks now
+    if fit_missing(ck, work, f'{out}/student.pt names no work folder'):
         torch.save(ck, os.path.join(out, 'student.pt'))
     sk_emb, img_emb = load_student(os.path.join(out, 'student.pt'))
     export_onnx(sk_emb, os.path.join(out, 'sketch_encoder.onnx'))
