@@ -24,3 +24,10 @@ V2_STEPS=900
 # at half the peak learning rate and on new batches (train.py --init-from; the learning curve in the model card).
 V2_RESTART_STEPS=600
 V2_RESTART=(--lr 1e-3 --data-seed 1)
+# Then the sketch side alone (sketchsearch.sketch_tune, from the second cycle's student.pt): V2_TUNE_STEPS steps of the
+# sketch branch (after its first 4 blocks) against the image embeddings of the second cycle's image encoder, computed
+# once and kept fixed; 64 QuickDraw drawings a step against the image side's class centres, Sketchy sketches and icon
+# doodles against their own image, a relation loss toward the starting sketch branch. The image encoder is exported
+# unchanged (its edge stream keeps the second cycle's sketch weights). The sketch-tuning section of the model card.
+V2_TUNE_STEPS=900
+V2_TUNE=(--lr 5e-4 --n-qd 64 --n-sk 8 --n-ol 24 --icon-doodles 0.5 --w-cls 1 --w-x 1 --w-keep 1)

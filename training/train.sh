@@ -6,7 +6,8 @@
 #   --build full:                trains on every class (what ships); work folder training/.work/full, exported to models/
 #   Both builds leave out the QuickDraw drawings with int(key_id) % 11 == 0 and the reserved icon packages.
 #   Without train options it trains the configuration of the current model (the same-size student v2 in two
-#   cosine cycles, training/recipe.sh, models/MODEL_CARD.md); with them, one training of those options.
+#   cosine cycles and the sketch-side tuning, training/recipe.sh, models/MODEL_CARD.md); with them, one training of
+#   those options.
 # Needs Debian python3-torch/torchvision/onnx/numpy/pil (/usr/bin/python3), node + npx tsx, the icon corpora
 # (bash scripts/fetch-corpora.sh) and ../shared. Intermediate files go to training/.work/ (git-ignored).
 set -euo pipefail
@@ -41,8 +42,10 @@ start=$(date +%s)
 "$PY" -m sketchsearch.prepare --build "$BUILD" --work "$WORK" --data "$DATA" --teacher "$TEACHER" --reuse-teacher "$OTHER"
 if [[ $USER_OPTS == 1 ]]; then
   "$PY" -m sketchsearch.train --work "$WORK" --out "$OUT" "${TEACHER_OPT[@]}" "${ARGS[@]}"
-else  # the recipe's two cycles: the first into the work folder, the warm restart from it into OUT
+else  # the recipe's two cycles into the work folder (the warm restart from the first), then the sketch side alone into OUT
   "$PY" -m sketchsearch.train --work "$WORK" --out "$WORK/cycle1" "${TEACHER_OPT[@]}" "${ARGS[@]}"
-  "$PY" -m sketchsearch.train --work "$WORK" --out "$OUT" "${TEACHER_OPT[@]}" "${RESTART[@]}" --init-from "$WORK/cycle1/student.pt"
+  "$PY" -m sketchsearch.train --work "$WORK" --out "$WORK/cycle2" "${TEACHER_OPT[@]}" "${RESTART[@]}" --init-from "$WORK/cycle1/student.pt"
+  "$PY" -m sketchsearch.sketch_tune --work "$WORK" --init-from "$WORK/cycle2/student.pt" --out "$OUT" --steps "$V2_TUNE_STEPS" \
+      "${V2_TUNE[@]}" --name "$NAME"
 fi
 echo "train.sh --build $BUILD total wall time: $(( $(date +%s) - start ))s"

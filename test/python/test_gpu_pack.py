@@ -98,7 +98,8 @@ class TestGpuPack(unittest.TestCase):
 
         out, work2 = os.path.join(self.tmp, 'out'), os.path.join(self.tmp, 'work2')
         env = {**os.environ, 'DEVICE': 'cpu', 'PACK': pk, 'WORK': work2, 'OUT': out, 'PYTHON': sys.executable,
-               'STEPS': '2', 'WORKERS': '1', 'THREADS': '2', 'CKPT_EVERY': '1', 'TRAIN_EXTRA': SMALL, 'NAME': 'gpu-smoke'}
+               'STEPS': '2', 'WORKERS': '1', 'THREADS': '2', 'CKPT_EVERY': '1', 'TRAIN_EXTRA': SMALL, 'NAME': 'gpu-smoke',
+               'TUNE_STEPS': '2', 'TUNE_EXTRA': '--n-qd 4 --n-sk 2 --n-ol 4 --n-bank 8'}
         r = subprocess.run(['bash', os.path.join(ROOT, 'training', 'gpu', 'device_train.sh')], env=env,
                            capture_output=True, text=True, timeout=600)
         self.assertEqual(r.returncode, 0, r.stdout[-4000:] + r.stderr[-2000:])
@@ -108,7 +109,15 @@ class TestGpuPack(unittest.TestCase):
             self.assertGreater(os.path.getsize(os.path.join(out, 'model', f)), 0, f)
         self.assertTrue(os.path.exists(os.path.join(out, 'device_train.log')))
         self.assertLessEqual(sum(len(fs) for _, _, fs in os.walk(out)), 8)  # the run tool brings back at most 8 files
-        report = json.load(open(os.path.join(out, 'model', 'train_report.json')))
+        import torch
+        # the recipe's last stage ran on the trained model: the sketch-side tuning's report keeps the training's whole
+        tuned = json.load(open(os.path.join(out, 'model', 'train_report.json')))
+        self.assertEqual(tuned['sketch_tune']['args']['device'], 'cpu')
+        self.assertEqual(tuned['sketch_tune']['args']['steps'], 2)
+        self.assertIn('sketch-side tuning: 2 steps', open(os.path.join(out, 'device_train.log')).read())
+        self.assertEqual(tuned['id'], json.load(open(os.path.join(out, 'model', 'model.json')))['id'])
+        self.assertIn('edge', torch.load(os.path.join(out, 'model', 'student.pt')))
+        report = tuned['before_sketch_tune']
         self.assertEqual(report['steps'], 2)
         self.assertEqual(report['args']['device'], 'cpu')
         self.assertEqual(report['args']['arch'], 'v2')
@@ -116,7 +125,6 @@ class TestGpuPack(unittest.TestCase):
                                text=True, check=True).stdout.split()
         want = [int(v) for v in views[views.index('--sketch-views') + 1].split(',')]
         self.assertEqual(report['args']['sketch_views'], want)  # the shipped recipe's views (training/recipe.sh)
-        import torch
         export = subprocess.run(['bash', '-c', 'source training/recipe.sh; echo "${V2_EXPORT[*]}"'], cwd=ROOT, capture_output=True,
                                 text=True, check=True).stdout.split()
         cfg = torch.load(os.path.join(out, 'model', 'student.pt'))['config']  # exported once, with the export-time edge stream

@@ -39,11 +39,18 @@ class TestOneRecipe(unittest.TestCase):
         # the second cycle: the recipe's options again, warm-started from the first cycle's student.pt
         self.assertRegex(train, r'RESTART=\(--schedule-steps "\$V2_RESTART_STEPS" .*"\$\{V2_RECIPE\[@\]\}" .*"\$\{V2_RESTART\[@\]\}"')
         self.assertRegex(train, r'"\$\{RESTART\[@\]\}" --init-from "\$WORK/cycle1/student.pt"')
+        # the last stage, the sketch side alone, in both scripts that train what ships
+        for rel in ('train.sh', os.path.join('gpu', 'device_train.sh')):
+            code = open(os.path.join(T, rel)).read()
+            self.assertIn('-m sketchsearch.sketch_tune ', code, rel)
+            self.assertIn('--steps "$V2_TUNE_STEPS"' if rel == 'train.sh' else 'TUNE_STEPS=${TUNE_STEPS:-$V2_TUNE_STEPS}', code, rel)
+            self.assertIn('"${V2_TUNE[@]}"', code, rel)
 
     def test_train_sh_runs_both_cycles(self):
         """train.sh without options: prepare, the first cycle into WORK/cycle1, the warm restart from its student.pt
-        into the build's folder, each with the recipe's options and its export-time options (train.py exports
-        once, with the edge stream; no second export; a stub python records the commands)."""
+        into WORK/cycle2, each with the recipe's options and its export-time options (train.py exports once, with the
+        edge stream; no second export), then the sketch-side tuning from the second cycle's student.pt into the
+        build's folder (a stub python records the commands)."""
         import tempfile
         d = tempfile.mkdtemp(prefix='sks-recipe-')
         log = os.path.join(d, 'calls')
@@ -54,7 +61,7 @@ class TestOneRecipe(unittest.TestCase):
         subprocess.run(['bash', os.path.join(T, 'train.sh'), '--build', 'full', '--teacher-dir', '/t'], check=True,
                        env={**os.environ, 'SKETCHSEARCH_PYTHON': stub}, capture_output=True)
         calls = open(log).read().splitlines()
-        self.assertEqual(len(calls), 3, calls)
+        self.assertEqual(len(calls), 4, calls)
         self.assertTrue(calls[0].startswith('-m sketchsearch.prepare --build full --work .work/full'), calls[0])
         opts, views, steps = recipe()
         first, second = calls[1].split(), calls[2].split()
@@ -64,7 +71,7 @@ class TestOneRecipe(unittest.TestCase):
             self.assertEqual(c[c.index('--teacher-dir') + 1], '/t')
         self.assertEqual(first[first.index('--out') + 1], '.work/full/cycle1')
         self.assertEqual(first[first.index('--schedule-steps') + 1], str(steps))
-        self.assertEqual(second[second.index('--out') + 1], '../models')
+        self.assertEqual(second[second.index('--out') + 1], '.work/full/cycle2')
         self.assertEqual(second[second.index('--init-from') + 1], '.work/full/cycle1/student.pt')
         restart = subprocess.run(['bash', '-c', 'source training/recipe.sh; echo "$V2_RESTART_STEPS ${V2_RESTART[*]}"'], cwd=ROOT,
                                  capture_output=True, text=True, check=True).stdout.split()
@@ -76,6 +83,15 @@ class TestOneRecipe(unittest.TestCase):
         for c in (first, second):
             self.assertIn(export, ' '.join(c))
         self.assertFalse(any('sketchsearch.export' in c for c in calls), calls)
+        tune = calls[3].split()
+        self.assertEqual(tune[:2], ['-m', 'sketchsearch.sketch_tune'])
+        self.assertEqual(tune[tune.index('--init-from') + 1], '.work/full/cycle2/student.pt')
+        self.assertEqual(tune[tune.index('--out') + 1], '../models')
+        self.assertEqual(tune[tune.index('--work') + 1], '.work/full')
+        steps_opts = subprocess.run(['bash', '-c', 'source training/recipe.sh; echo "$V2_TUNE_STEPS ${V2_TUNE[*]}"'], cwd=ROOT,
+                                    capture_output=True, text=True, check=True).stdout.split()
+        self.assertEqual(tune[tune.index('--steps') + 1], steps_opts[0])
+        self.assertIn(' '.join(steps_opts[1:]), ' '.join(tune))
 
 
 if __name__ == '__main__':

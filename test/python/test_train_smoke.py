@@ -330,6 +330,43 @@ class TestTrainSmoke(unittest.TestCase):
         with self.assertRaises(AssertionError):
             self.train(*v2, '--init-from', first)
 
+    def test_sketch_tune(self):
+        """sketch_tune.py trains the sketch branch of a student.pt alone: the image encoder (its edge stream on the
+        start's sketch weights, student.pt 'edge') embeds every image exactly as the start's did, so the image
+        vectors the losses saw, and those of an index, stay valid; a second tuning keeps the first start's edge."""
+        import torch
+        from sketchsearch import sketch_tune
+        from sketchsearch.export import load_student
+        out, _ = self.train('--arch', 'v2', '--freeze-stem', '4', '--image-freeze', '11', '--bn-calib', '8',
+                            '--edge-mix', '0.85', '--edge-size', '96', '--colour-weight', '0.3', '--instance-dims', '8',
+                            '--instance-weight', '2')
+        first = os.path.join(self.work, 'first.pt')
+        shutil.copy(os.path.join(out, 'student.pt'), first)
+
+        def tune(src, dst):
+            report = sketch_tune.main(['--work', self.work, '--init-from', src, '--out', dst, '--name', 'tuned', '--steps', '2',
+                                       '--eval-every', '0', '--n-qd', '4', '--n-sk', '2', '--n-ol', '4', '--n-bank', '8',
+                                       '--lr', '5e-2', '--threads', '1'])
+            self.assertEqual(report['steps'], 2)
+            for f in ('sketch_encoder.onnx', 'image_encoder.onnx', 'student.pt', 'model.json'):
+                self.assertTrue(os.path.getsize(os.path.join(dst, f)) > 0, f)
+            return torch.load(os.path.join(dst, 'student.pt'))
+        a = torch.load(first)
+        b = tune(first, os.path.join(self.work, 'tuned'))
+        self.assertTrue(all(torch.equal(a['sketch'][n], b['edge'][n]) for n in a['sketch']))
+        self.assertTrue(all(torch.equal(a['image'][n], b['image'][n]) for n in a['image']))
+        self.assertFalse(all(torch.equal(a['sketch'][n], b['sketch'][n]) for n in a['sketch'] if n.endswith('weight')))
+        x = torch.rand(3, 3, 128, 128, generator=torch.Generator().manual_seed(2)) * 2 - 1
+        sk0, im0 = load_student(first)
+        sk1, im1 = load_student(os.path.join(self.work, 'tuned', 'student.pt'))
+        with torch.no_grad():
+            self.assertTrue(torch.equal(im0(x), im1(x)))
+            self.assertGreater(float((sk0(x) - sk1(x)).abs().max()), 1e-4)
+        c = tune(os.path.join(self.work, 'tuned', 'student.pt'), os.path.join(self.work, 'tuned2'))
+        self.assertTrue(all(torch.equal(a['sketch'][n], c['edge'][n]) for n in a['sketch']))
+        with torch.no_grad():
+            self.assertTrue(torch.equal(im0(x), load_student(os.path.join(self.work, 'tuned2', 'student.pt'))[1](x)))
+
     def test_skip_sets(self):
         """--skip-sets leaves a package's icons out of the image pool and the outline stream (the --more-icons
         ablation trains both arms on one work folder); a package the folder does not hold is refused."""

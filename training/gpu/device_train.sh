@@ -12,6 +12,8 @@
 #   STEPS=N fixed step schedule instead (still stopped at the deadline)   DEADLINE_S=540 from the start of this script
 #   RESERVE_S=150   THREADS=4   WORKERS=12 (stream processes)   EVAL_EVERY=0   CKPT_EVERY=250   SEED=0
 #   NAME=student-v2-gpu   PACK=training/.gpu-pack   WORK=training/.gpu-work   PYTHON=...   TRAIN_EXTRA="more train.py options"
+#   TUNE_S=90 kept for the sketch-side tuning (recipe.sh V2_TUNE) after the training; TUNE_STEPS (V2_TUNE_STEPS)
+#   TUNE_EXTRA="more sketch_tune.py options". The tuned model replaces the trained one only when it finishes in time.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -24,12 +26,14 @@ PACK=${PACK:-training/.gpu-pack}; WORK=${WORK:-training/.gpu-work}
 [[ "$WORK" == /* ]] || WORK=$ROOT/$WORK
 MINUTES=${MINUTES:-5}; STEPS=${STEPS:-0}; DEADLINE_S=${DEADLINE_S:-540}; RESERVE_S=${RESERVE_S:-150}
 THREADS=${THREADS:-4}; WORKERS=${WORKERS:-12}; EVAL_EVERY=${EVAL_EVERY:-0}; CKPT_EVERY=${CKPT_EVERY:-250}; SEED=${SEED:-0}
-NAME=${NAME:-student-v2-gpu}
+NAME=${NAME:-student-v2-gpu}; TUNE_S=${TUNE_S:-90}
 read -r -a EXTRA <<< "${TRAIN_EXTRA:-}"
+read -r -a TUNE_OPTS <<< "${TUNE_EXTRA:-}"
 export PYTHONUNBUFFERED=1
 
 # The shipped recipe (training/recipe.sh: V2_RECIPE, V2_VIEWS, V2_EXPORT), the same list train.sh and ablate.sh use.
 source training/recipe.sh
+TUNE_STEPS=${TUNE_STEPS:-$V2_TUNE_STEPS}
 COMMON=(--eval-every "$EVAL_EVERY")
 
 el() { echo $(( $(date +%s) - T0 )); }
@@ -54,15 +58,15 @@ main() {
   cp "$WORK/pack_manifest.json" "$OUT/pack_manifest.json"
 
   local left=$(( DEADLINE_S - $(el) ))
-  local train_s=$(( left - RESERVE_S ))
+  local train_s=$(( left - RESERVE_S - TUNE_S ))
   (( train_s >= 30 )) || { echo "only ${left}s left before the deadline: not training"; return 5; }
   local minutes
   minutes=$("$PY" -c "print(round(min($MINUTES, $train_s / 60), 2))")
   local sched=() what="${minutes} min"
   if (( STEPS > 0 )); then sched=(--schedule-steps "$STEPS"); what="$STEPS steps"; fi
-  phase "train: $what; train.py stopped at the latest in $(( left - 15 ))s"
+  phase "train: $what; train.py stopped at the latest in $(( left - 15 - TUNE_S ))s"
   local rc=0
-  (cd training && timeout --signal=TERM --kill-after=10 $(( left - 15 )) "$PY" -m sketchsearch.train \
+  (cd training && timeout --signal=TERM --kill-after=10 $(( left - 15 - TUNE_S )) "$PY" -m sketchsearch.train \
       --device "$DEVICE" --work "$WORK" --teacher-dir "$WORK/teacher" --out "$OUT/model" \
       --threads "$THREADS" --workers "$WORKERS" --seed "$SEED" --checkpoint-every "$CKPT_EVERY" \
       "${COMMON[@]}" "${V2_RECIPE[@]}" "${V2_VIEWS[@]}" "${V2_EXPORT[@]}" --minutes "$minutes" "${sched[@]}" --name "$NAME" "${EXTRA[@]}") || rc=$?
@@ -74,6 +78,7 @@ main() {
     fi
   fi
   rm -f "$OUT"/model/*.tmp
+  if [[ $rc == 0 && -f "$OUT/model/model.json" ]]; then tune; fi
   if [[ -f "$OUT/model/model.json" ]]; then
     phase "done: $(cat "$OUT/model/model.json" | tr -d '\n ')"
     ls -l "$OUT/model"
@@ -81,6 +86,23 @@ main() {
     return 0
   fi
   phase "no model exported"; return 1
+}
+
+# The recipe's last stage, the sketch side alone (sketchsearch.sketch_tune), into the work folder; its files replace the
+# trained model's only when it finishes before the deadline (a tuning cut short leaves the trained model as it was).
+tune() {
+  local left=$(( DEADLINE_S - $(el) - 15 ))
+  (( left >= 30 )) || { phase "only $(( left + 15 ))s left: no sketch-side tuning"; return 0; }
+  phase "sketch-side tuning: $TUNE_STEPS steps, stopped at the latest in ${left}s"
+  rm -rf "$WORK/tuned"
+  if (cd training && timeout --signal=TERM --kill-after=10 "$left" "$PY" -m sketchsearch.sketch_tune --device "$DEVICE" \
+        --work "$WORK" --init-from "$OUT/model/student.pt" --out "$WORK/tuned" --threads "$THREADS" --workers "$WORKERS" \
+        --eval-every 0 --steps "$TUNE_STEPS" "${V2_TUNE[@]}" --name "$NAME" "${TUNE_OPTS[@]}"); then
+    cp "$WORK/tuned"/{model.json,sketch_encoder.onnx,image_encoder.onnx,student.pt,train_report.json} "$OUT/model/"
+    phase "tuned"
+  else
+    phase "sketch-side tuning did not finish: the trained model stays"
+  fi
 }
 
 main 2>&1 | tee "$OUT/device_train.log"

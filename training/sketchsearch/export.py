@@ -52,6 +52,10 @@ def embedders_of(ck, path='student.pt'):
     for key, width in [('sketch', cfg['sketch_width']), ('image', cfg['image_width'])]:
         br[key] = V2Branch(cfg['dim']) if cfg.get('arch', 'v1') == 'v2' else Branch(width, cfg['dim'])
         br[key].load_state_dict({k: v.float() for k, v in ck[key].items()})
+    edge = br['sketch']
+    if 'edge' in ck:  # a tuned sketch branch (sketch_tune.py): the edge stream keeps the weights the image side was fitted with
+        edge = V2Branch(cfg['dim']) if cfg.get('arch', 'v1') == 'v2' else Branch(cfg['sketch_width'], cfg['dim'])
+        edge.load_state_dict({k: v.float() for k, v in ck['edge'].items()})
     mix = cfg.get('edge_mix', 1.0)  # < 1: the image encoder has an edge stream through the sketch branch
     flip = cfg.get('flip', '')  # mirror test-time augmentation in the 'sketch', 'image' or 'both' encoders
     dil = cfg.get('ink_dilate', 0)  # > 1: the sketch branch was trained on ink grown by thicker_ink(dil)
@@ -71,7 +75,7 @@ def embedders_of(ck, path='student.pt'):
                              'prototypes (export.py SRC OUT --work WORK fits them from the training drawings and icons)')
         snap = {'protos': ck['snap']['protos'], 'alpha': cfg['snap_alpha'], 'temp': cfg.get('snap_temp', 0.03)}
     gate = lambda k: {'gate': cfg[k]} if cfg.get(k) is not None else {}  # noqa: E731
-    img = Embedder(br['image'], br['sketch'] if mix < 1 else None, mix, cfg.get('edge_thr', 0.5), flip in ('image', 'both'),
+    img = Embedder(br['image'], edge if mix < 1 else None, mix, cfg.get('edge_thr', 0.5), flip in ('image', 'both'),
                    edge_dilate=dil, edge_size=cfg.get('edge_size', 0), colour_weight=cw, colour_bins=bins, instance=inst,
                    snap=snap and {**snap, **gate('snap_gate_image')})
     return (Embedder(br['sketch'], flip=flip in ('sketch', 'both'), views=views, pad=block_dims(cfg),
