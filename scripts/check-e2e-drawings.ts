@@ -9,26 +9,15 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DRAWINGS, type Pt } from '../test/e2e/drawings';
+import { DRAWINGS } from '../test/e2e/drawings';
 import { makeE2eFolder } from './lib/image-folder.mjs';
+import { toPad } from './lib/pad-strokes';
 
 const REPO = path.resolve(__dirname, '..');
 const arg = (k: string) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : undefined; };
 const model = arg('--model');
 const pad = Number(arg('--pad') ?? 300);
 const cli = (...a: string[]) => execFileSync(process.execPath, [path.join(REPO, 'bin/sketch-search.js'), ...a, ...(model ? ['--model', model] : [])], { encoding: 'utf8' });
-
-/** Like test/e2e/helpers/workbench.ts drawStrokes: 6% margin, 3 mouse-move steps per segment. */
-function toPad(stroke: Pt[]): [number, number][] {
-  const m = 0.06;
-  const at = (p: Pt): [number, number] => [pad * (m + p.x * (1 - 2 * m)), pad * (m + p.y * (1 - 2 * m))];
-  const out: [number, number][] = [at(stroke[0])];
-  for (let i = 1; i < stroke.length; i++) {
-    const [x0, y0] = at(stroke[i - 1]); const [x1, y1] = at(stroke[i]);
-    for (let s = 1; s <= 3; s++) out.push([x0 + ((x1 - x0) * s) / 3, y0 + ((y1 - y0) * s) / 3]);
-  }
-  return out;
-}
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-drawings-'));
@@ -39,7 +28,7 @@ async function main() {
     cli('index', ws, '--db', db);
     for (const [key, d] of Object.entries(DRAWINGS)) {
       const q = path.join(tmp, `${key}.json`);
-      fs.writeFileSync(q, JSON.stringify({ strokes: d.strokes.map(toPad) }));
+      fs.writeFileSync(q, JSON.stringify({ strokes: d.strokes.map((st) => toPad(st, pad)) }));
       const { results } = JSON.parse(cli('query', '--db', db, '--sketch', q, '--top', '20', '--json')) as { results: { path: string; score: number }[] };
       const names = results.map((r) => path.basename(r.path));
       const rank = names.indexOf(d.target) + 1;

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { circle, polyline, star, type Pt } from '../test/e2e/drawings';
 import { makeDemoFolder } from './lib/image-folder.mjs';
+import { toPad } from './lib/pad-strokes';
 
 const REPO = path.resolve(__dirname, '..');
 const arg = (k: string) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : undefined; };
@@ -58,18 +59,6 @@ export const USER_DOODLES: { name: string; words: string[]; strokes: Pt[][] }[] 
   { name: 'star', words: ['star'], strokes: [star(0.5, 0.52, 0.4)] },
 ];
 
-/** Like test/e2e/helpers/workbench.ts drawStrokes: 6% margin, 3 mouse-move steps per segment. */
-function toPad(stroke: Pt[]): [number, number][] {
-  const m = 0.06;
-  const at = (p: Pt): [number, number] => [PAD * (m + p.x * (1 - 2 * m)), PAD * (m + p.y * (1 - 2 * m))];
-  const out: [number, number][] = [at(stroke[0])];
-  for (let i = 1; i < stroke.length; i++) {
-    const [x0, y0] = at(stroke[i - 1]); const [x1, y1] = at(stroke[i]);
-    for (let s = 1; s <= 3; s++) out.push([x0 + ((x1 - x0) * s) / 3, y0 + ((y1 - y0) * s) / 3]);
-  }
-  return out;
-}
-
 /** Whether a file name names one of the words (as a word: "sun" is not "sunflower"). */
 export function names(file: string, words: string[]): boolean {
   const base = path.basename(file).toLowerCase().replace(/\.[a-z0-9]+$/, '');
@@ -88,7 +77,7 @@ async function main() {
       cli('index', ws, '--db', db);
       ranks[model] = USER_DOODLES.map((d) => {
         const q = path.join(tmp, 'q.json');
-        fs.writeFileSync(q, JSON.stringify({ strokes: d.strokes.map(toPad) }));
+        fs.writeFileSync(q, JSON.stringify({ strokes: d.strokes.map((st) => toPad(st, PAD)) }));
         const { results } = JSON.parse(cli('query', '--db', db, '--sketch', q, '--top', String(top), '--json')) as { results: { path: string }[] };
         const r = results.findIndex((x) => names(x.path, d.words)) + 1;
         return r ? String(r) : `>${top}`;

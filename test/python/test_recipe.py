@@ -9,10 +9,19 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 T = os.path.join(ROOT, 'training')
 
 
+def sourced(echo):
+    """What `echo` prints after sourcing training/recipe.sh, e.g. sourced('"${V2_EXPORT[*]}"')."""
+    return subprocess.run(['bash', '-c', f'source training/recipe.sh; echo {echo}'], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
+
+
 def recipe():
-    out = subprocess.run(['bash', '-c', 'source training/recipe.sh; echo "${V2_RECIPE[*]}"; echo "${V2_VIEWS[*]}"; echo "$V2_STEPS"'],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+    out = sourced('"${V2_RECIPE[*]}"; echo "${V2_VIEWS[*]}"; echo "$V2_STEPS"').splitlines()
     return out[0].split(), out[1].split(), int(out[2])
+
+
+def value(call, option):
+    return call[call.index(option) + 1]
 
 
 class TestOneRecipe(unittest.TestCase):
@@ -68,29 +77,26 @@ class TestOneRecipe(unittest.TestCase):
         for c in (first, second):
             self.assertEqual(c[:2], ['-m', 'sketchsearch.train'])
             self.assertIn(' '.join(opts), ' '.join(c))
-            self.assertEqual(c[c.index('--teacher-dir') + 1], '/t')
-        self.assertEqual(first[first.index('--out') + 1], '.work/full/cycle1')
-        self.assertEqual(first[first.index('--schedule-steps') + 1], str(steps))
-        self.assertEqual(second[second.index('--out') + 1], '.work/full/cycle2')
-        self.assertEqual(second[second.index('--init-from') + 1], '.work/full/cycle1/student.pt')
-        restart = subprocess.run(['bash', '-c', 'source training/recipe.sh; echo "$V2_RESTART_STEPS ${V2_RESTART[*]}"'], cwd=ROOT,
-                                 capture_output=True, text=True, check=True).stdout.split()
-        self.assertEqual(second[second.index('--schedule-steps') + 1], restart[0])
+            self.assertEqual(value(c, '--teacher-dir'), '/t')
+        self.assertEqual(value(first, '--out'), '.work/full/cycle1')
+        self.assertEqual(value(first, '--schedule-steps'), str(steps))
+        self.assertEqual(value(second, '--out'), '.work/full/cycle2')
+        self.assertEqual(value(second, '--init-from'), '.work/full/cycle1/student.pt')
+        restart = sourced('"$V2_RESTART_STEPS ${V2_RESTART[*]}"').split()
+        self.assertEqual(value(second, '--schedule-steps'), restart[0])
         self.assertIn(' '.join(restart[1:]), ' '.join(second))
-        export = subprocess.run(['bash', '-c', 'source training/recipe.sh; echo "${V2_EXPORT[*]}"'], cwd=ROOT,
-                                capture_output=True, text=True, check=True).stdout.strip()
+        export = sourced('"${V2_EXPORT[*]}"').strip()
         self.assertIn('--edge-mix', export)
         for c in (first, second):
             self.assertIn(export, ' '.join(c))
         self.assertFalse(any('sketchsearch.export' in c for c in calls), calls)
         tune = calls[3].split()
         self.assertEqual(tune[:2], ['-m', 'sketchsearch.sketch_tune'])
-        self.assertEqual(tune[tune.index('--init-from') + 1], '.work/full/cycle2/student.pt')
-        self.assertEqual(tune[tune.index('--out') + 1], '../models')
-        self.assertEqual(tune[tune.index('--work') + 1], '.work/full')
-        steps_opts = subprocess.run(['bash', '-c', 'source training/recipe.sh; echo "$V2_TUNE_STEPS ${V2_TUNE[*]}"'], cwd=ROOT,
-                                    capture_output=True, text=True, check=True).stdout.split()
-        self.assertEqual(tune[tune.index('--steps') + 1], steps_opts[0])
+        self.assertEqual(value(tune, '--init-from'), '.work/full/cycle2/student.pt')
+        self.assertEqual(value(tune, '--out'), '../models')
+        self.assertEqual(value(tune, '--work'), '.work/full')
+        steps_opts = sourced('"$V2_TUNE_STEPS ${V2_TUNE[*]}"').split()
+        self.assertEqual(value(tune, '--steps'), steps_opts[0])
         self.assertIn(' '.join(steps_opts[1:]), ' '.join(tune))
 
 

@@ -37,7 +37,7 @@ from .classes import normalize
 from .export import embedders_of, export_onnx, load_student, out_dim, sizes, write_model_json, write_report
 from .mobilenet_v2 import V2Branch
 from .prepare import load_u8
-from .train import SketchStream, failed, mean_ap, resolve_device, seed_all, u8_to_tensor
+from .train import SketchStream, failed_assets, image_labels, mean_ap, resolve_device, seed_all, u8_to_tensor
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
@@ -113,23 +113,12 @@ def main(argv=None):
     E = torch.from_numpy(image_embeddings(ck, work, os.path.join(work, 'sketch_tune_images.npy')))
     assert len(E) == n_ph + n_as + len(meta['eval_assets']), 'stale image embeddings'
 
-    # the image pool and labels exactly as train.py's (failed decodes out; Sketchy val photos only in the full build)
+    # the image pool and labels of train.py
     classes = meta['train_classes']
     cidx = {c: i for i, c in enumerate(classes)}
-    bad = failed(os.path.join(work, 'assets.u8')) | failed(os.path.join(work, 'outlines.u8'))
-    if os.path.exists(os.path.join(work, 'outlines_w.u8')):
-        bad |= failed(os.path.join(work, 'outlines_w.u8'))
+    bad = failed_assets(work)
     tov = meta.get('train_on_val', False)
-    label = np.full(n_ph + n_as, -1, np.int64)
-    ok = np.zeros(n_ph + n_as, bool)
-    for i, p in enumerate(photos):
-        if not p['val'] or tov:
-            ok[i], label[i] = True, cidx[normalize(p['cls'])]
-    for i, a in enumerate(assets):
-        if i not in bad:
-            ok[n_ph + i] = True
-            if a['label'] is not None:
-                label[n_ph + i] = cidx[a['label']]
+    label, ok = image_labels(meta, cidx, bad)
     pool = np.nonzero(ok)[0]
     # the image side's class centres; a class without training images has none (only `keep` moves its drawings)
     lab_t = torch.from_numpy(label)

@@ -80,6 +80,35 @@ def failed(path):
     return set(json.load(open(path + '.json'))['failed'])
 
 
+def failed_assets(work, with_outlines_w=True):
+    """Indices of the assets whose image or outline failed to decode: out of the image pool and the sketch stream."""
+    bad = failed(os.path.join(work, 'assets.u8')) | failed(os.path.join(work, 'outlines.u8'))
+    ow = os.path.join(work, 'outlines_w.u8')
+    if with_outlines_w and os.path.exists(ow):
+        bad |= failed(ow)
+    return bad
+
+
+def image_labels(meta, cidx, bad_assets):
+    """(label, ok) of every training image, photos then assets: ok = in the training pool (no failed or left-out asset;
+    Sketchy validation photos only in a build that trains on them), label = its class index or -1."""
+    photos, assets = meta['photos'], meta['assets']
+    n_ph = len(photos)
+    label = np.full(n_ph + len(assets), -1, np.int64)
+    ok = np.zeros(n_ph + len(assets), bool)
+    train_on_val = meta.get('train_on_val', False)  # the full build trains on the Sketchy validation classes too
+    for i, p in enumerate(photos):
+        if not p['val'] or train_on_val:
+            ok[i] = True
+            label[i] = cidx[normalize(p['cls'])]
+    for i, a in enumerate(assets):
+        if i not in bad_assets:
+            ok[n_ph + i] = True
+            if a['label'] is not None:
+                label[n_ph + i] = cidx[a['label']]
+    return label, ok
+
+
 def mean_ap(q, g, ql, gl):
     """mAP@all: q [Nq,D], g [Ng,D] L2-normalised; labels arrays."""
     sims = q @ g.T
@@ -351,9 +380,7 @@ def main(argv=None):
 
     # ---------------- images: frozen ImageNet MobileNetV1 trunk, features precomputed (+ flips) ----
     photos, assets = meta['photos'], meta['assets']
-    bad_assets = failed(os.path.join(work, 'assets.u8')) | failed(os.path.join(work, 'outlines.u8'))
-    if not args.no_outlines_w and os.path.exists(os.path.join(work, 'outlines_w.u8')):
-        bad_assets |= failed(os.path.join(work, 'outlines_w.u8'))
+    bad_assets = failed_assets(work, not args.no_outlines_w)
     skip_sets = {x for x in args.skip_sets.split(',') if x}
     unknown = skip_sets - {a['set'] for a in assets}
     assert not unknown, f'--skip-sets: no assets of {sorted(unknown)} in {work}'
@@ -426,18 +453,8 @@ def main(argv=None):
     classes = meta['train_classes']
     cidx = {c: i for i, c in enumerate(classes)}
     # image pool for training: train-class photos + non-failed assets
-    img_label = np.full(n_ph + n_as, -1, np.int64)
-    img_ok = np.zeros(n_ph + n_as, bool)
-    train_on_val = meta.get('train_on_val', False)  # the full build trains on the Sketchy validation classes too
-    for i, p in enumerate(photos):
-        if not p['val'] or train_on_val:
-            img_ok[i] = True
-            img_label[i] = cidx[normalize(p['cls'])]
-    for i, a in enumerate(assets):
-        if i not in bad_assets:
-            img_ok[n_ph + i] = True
-            if a['label'] is not None:
-                img_label[n_ph + i] = cidx[a['label']]
+    img_label, img_ok = image_labels(meta, cidx, bad_assets)
+    train_on_val = meta.get('train_on_val', False)
     img_pool = np.nonzero(img_ok)[0]
     edge_on = args.edge_mix < 1
     img_u8 = (np.concatenate([load_u8(os.path.join(work, 'photos.u8')), load_u8(os.path.join(work, 'assets.u8'))])
