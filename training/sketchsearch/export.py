@@ -45,17 +45,21 @@ def load_student(path):
     return embedders_of(torch.load(path, map_location='cpu'), path)
 
 
+def branch_of(ck, key):
+    """One branch of a loaded student.pt ('sketch', 'image' or 'edge'), fp32, with its config's architecture."""
+    c = ck['config']
+    width = c['image_width'] if key == 'image' else c['sketch_width']
+    b = V2Branch(c['dim']) if c.get('arch', 'v1') == 'v2' else Branch(width, c['dim'])
+    b.load_state_dict({k: v.float() for k, v in ck[key].items()})
+    return b
+
+
 def embedders_of(ck, path='student.pt'):
     """A loaded student.pt -> (sketch Embedder, image Embedder), eval mode, fp32."""
     cfg = ck['config']
-    br = {}
-    for key, width in [('sketch', cfg['sketch_width']), ('image', cfg['image_width'])]:
-        br[key] = V2Branch(cfg['dim']) if cfg.get('arch', 'v1') == 'v2' else Branch(width, cfg['dim'])
-        br[key].load_state_dict({k: v.float() for k, v in ck[key].items()})
-    edge = br['sketch']
-    if 'edge' in ck:  # a tuned sketch branch (sketch_tune.py): the edge stream keeps the weights the image side was fitted with
-        edge = V2Branch(cfg['dim']) if cfg.get('arch', 'v1') == 'v2' else Branch(cfg['sketch_width'], cfg['dim'])
-        edge.load_state_dict({k: v.float() for k, v in ck['edge'].items()})
+    br = {key: branch_of(ck, key) for key in ('sketch', 'image')}
+    # a tuned sketch branch (sketch_tune.py): the edge stream keeps the weights the image side was fitted with
+    edge = branch_of(ck, 'edge') if 'edge' in ck else br['sketch']
     mix = cfg.get('edge_mix', 1.0)  # < 1: the image encoder has an edge stream through the sketch branch
     flip = cfg.get('flip', '')  # mirror test-time augmentation in the 'sketch', 'image' or 'both' encoders
     dil = cfg.get('ink_dilate', 0)  # > 1: the sketch branch was trained on ink grown by thicker_ink(dil)
@@ -228,9 +232,7 @@ def fit_instance(img_branch, work, k, whiten=0.0, n=2048, seed=0):
 def fit_instance_of(ck, work):
     """fit_instance for the image branch of a loaded student.pt, with its config's dims and whitening."""
     c = ck['config']
-    img = V2Branch(c['dim']) if c.get('arch', 'v1') == 'v2' else Branch(c['image_width'], c['dim'])
-    img.load_state_dict({k: v.float() for k, v in ck['image'].items()})
-    return fit_instance(img, work, c['instance_dims'], c.get('instance_whiten', 0.0))
+    return fit_instance(branch_of(ck, 'image'), work, c['instance_dims'], c.get('instance_whiten', 0.0))
 
 
 def export_onnx(emb, path):

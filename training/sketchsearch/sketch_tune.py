@@ -34,10 +34,9 @@ import torch
 import torch.nn.functional as F
 
 from .classes import normalize
-from .export import embedders_of, export_onnx, load_student, out_dim, sizes, write_model_json, write_report
-from .mobilenet_v2 import V2Branch
+from .export import branch_of, embedders_of, export_onnx, load_student, out_dim, sizes, write_model_json, write_report
 from .prepare import load_u8
-from .train import SketchStream, failed_assets, image_labels, mean_ap, resolve_device, seed_all, u8_to_tensor
+from .train import SketchStream, failed_assets, image_labels, python_eval, resolve_device, seed_all, u8_to_tensor
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
@@ -139,8 +138,7 @@ def main(argv=None):
     loader = iter(torch.utils.data.DataLoader(stream, batch_size=None, num_workers=args.workers,
                                               **({'prefetch_factor': 4} if args.workers > 0 else {})))
 
-    sk = V2Branch(cfg['dim'])
-    sk.load_state_dict({k: v.float() for k, v in ck['sketch'].items()})
+    sk = branch_of(ck, 'sketch')
     old = copy.deepcopy(sk).eval()
     for p in old.parameters():
         p.requires_grad_(False)
@@ -164,20 +162,9 @@ def main(argv=None):
         return forward(sk, h)
 
     def evaluate():
-        """train.py's two measures: Sketchy-val sketch -> photo, QuickDraw eval drawings -> eval assets (mAP)."""
+        """train.py's two measures, the images' vectors those of the fixed image side."""
         sk.eval()
-        res = {}
-        with torch.no_grad():
-            su = load_u8(os.path.join(work, 'sketches.u8'))
-            vi = [i for i, s in enumerate(sketches) if s['val']]
-            pv = [i for i, p in enumerate(photos) if p['val']]
-            q = torch.cat([embed(u8_to_tensor(su[vi[i:i + 128]])) for i in range(0, len(vi), 128)])
-            res['sketchy_val_map'] = mean_ap(q.cpu().numpy(), E[pv].cpu().numpy(), np.array([sketches[i]['cls'] for i in vi]),
-                                             np.array([photos[i]['cls'] for i in pv]))
-            qt = np.load(os.path.join(work, 'qd_eval_tensors.npy'), mmap_mode='r')
-            q = torch.cat([embed(torch.from_numpy(np.array(qt[i:i + 128]))) for i in range(0, len(qt), 128)])
-            res['qd_unseen_assets_map'] = mean_ap(q.cpu().numpy(), E[n_ph + n_as:].cpu().numpy(), np.array(meta['qd_eval_classes']),
-                                                  np.array([a['cls'] for a in meta['eval_assets']]))
+        res = python_eval(work, meta, embed, lambda pv: E[pv], lambda: E[n_ph + n_as:])
         sk.train(); stem.eval()
         return res
 

@@ -109,6 +109,25 @@ def image_labels(meta, cidx, bad_assets):
     return label, ok
 
 
+def python_eval(work, meta, embed_sketches, val_photo_vecs, eval_asset_vecs):
+    """The training scripts' two measures (mAP@all): Sketchy-val sketch -> photo, and the work folder's QuickDraw
+    evaluation drawings -> evaluation assets. embed_sketches: a batch [N,3,128,128] on the CPU -> embeddings;
+    val_photo_vecs(rows): the embeddings of those photos; eval_asset_vecs(): those of every evaluation asset."""
+    sketches, photos = meta['sketches'], meta['photos']
+    vi = [i for i, s in enumerate(sketches) if s['val']]
+    pv = [i for i, p in enumerate(photos) if p['val']]
+    with torch.no_grad():
+        su = load_u8(os.path.join(work, 'sketches.u8'))
+        q = torch.cat([embed_sketches(u8_to_tensor(su[vi[i:i + 128]])) for i in range(0, len(vi), 128)])
+        sv = mean_ap(q.cpu().numpy(), val_photo_vecs(pv).cpu().numpy(), np.array([sketches[i]['cls'] for i in vi]),
+                     np.array([photos[i]['cls'] for i in pv]))
+        qt = np.load(os.path.join(work, 'qd_eval_tensors.npy'), mmap_mode='r')
+        q = torch.cat([embed_sketches(torch.from_numpy(np.array(qt[i:i + 128]))) for i in range(0, len(qt), 128)])
+        qd = mean_ap(q.cpu().numpy(), eval_asset_vecs().cpu().numpy(), np.array(meta['qd_eval_classes']),
+                     np.array([a['cls'] for a in meta['eval_assets']]))
+    return {'sketchy_val_map': sv, 'qd_unseen_assets_map': qd}
+
+
 def mean_ap(q, g, ql, gl):
     """mAP@all: q [Nq,D], g [Ng,D] L2-normalised; labels arrays."""
     sims = q @ g.T
@@ -547,20 +566,10 @@ def main(argv=None):
 
     def evaluate():
         sk_branch.eval(); img_branch.eval()
-        res = {}
-        with torch.no_grad():
-            sk_u8 = load_u8(os.path.join(work, 'sketches.u8'))
-            vi = [i for i, s in enumerate(sketches) if s['val']]
-            q = torch.cat([sketch_forward(u8_to_tensor(sk_u8[vi[i:i + 128]]).to(dev).contiguous(memory_format=torch.channels_last)) for i in range(0, len(vi), 128)])
-            pv = [i for i, p in enumerate(photos) if p['val']]
-            g = image_embed(feats[0, pv], img_u8[pv] if edge_on else None)
-            ql = np.array([sketches[i]['cls'] for i in vi]); gl = np.array([photos[i]['cls'] for i in pv])
-            res['sketchy_val_map'] = mean_ap(q.cpu().numpy(), g.cpu().numpy(), ql, gl)
-            qt = np.load(os.path.join(work, 'qd_eval_tensors.npy'), mmap_mode='r')
-            q = torch.cat([sketch_forward(T(np.array(qt[i:i + 128])).contiguous(memory_format=torch.channels_last)) for i in range(0, len(qt), 128)])
-            g = image_embed(feats[0, n_ph + n_as:], load_u8(os.path.join(work, 'eval_assets.u8')) if edge_on else None)
-            ql = np.array(meta['qd_eval_classes']); gl = np.array([a['cls'] for a in meta['eval_assets']])
-            res['qd_unseen_assets_map'] = mean_ap(q.cpu().numpy(), g.cpu().numpy(), ql, gl)
+        res = python_eval(work, meta, lambda x: sketch_forward(x.to(dev).contiguous(memory_format=torch.channels_last)),
+                          lambda pv: image_embed(feats[0, pv], img_u8[pv] if edge_on else None),
+                          lambda: image_embed(feats[0, n_ph + n_as:],
+                                              load_u8(os.path.join(work, 'eval_assets.u8')) if edge_on else None))
         set_train_modes()
         return res
 
